@@ -1,0 +1,55 @@
+# The two commands of the README: `make serve` and `make test`. Everything else they need
+# (a virtual environment, the project and its dependencies) is installed by the targets below.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TYPECHECK := .build/typecheck
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test lint typecheck pytest build install clean
+
+serve: $(STAMP)
+	$(BIN)/cls-kg serve
+
+build: $(STAMP)
+	$(BIN)/cls-kg build
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy checks graph/ and server/ under their installed names (cls_kg.graph, cls_kg.server):
+# a folder of symlinks gives it that layout without moving the sources.
+typecheck: $(STAMP)
+	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/cls_kg
+	@for f in cls_kg/*; do ln -s "$$PWD/$$f" $(TYPECHECK)/cls_kg/; done
+	@ln -s "$$PWD/graph" "$$PWD/server" $(TYPECHECK)/cls_kg/
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
+		-p cls_kg.graph -p cls_kg.server
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+# A fresh Debian has python3 without venv/ensurepip: install python3-venv when it is missing.
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "cls-kg needs Python >= 3.11 ($(PYTHON) is older)"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { \
+		rm -rf $(VENV); \
+		echo "python3 -m venv failed: installing Debian's python3-venv"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip \
+		&& $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .build var build *.egg-info .pytest_cache .mypy_cache .ruff_cache

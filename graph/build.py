@@ -1,0 +1,277 @@
+"""Step 2-4 of the flow: parse the sources, rebase, validate, then publish one version.
+
+A build writes a new version folder next to the previous ones and only then points
+``current`` at it (an atomic symlink swap): a failed or interrupted build leaves the last
+good version serving, and a build that finds violations writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from . import queries
+from .errors import ConfigError, NoBuildError, ValidationFailed
+from .namespaces import (
+    DEFAULT_BASE,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    VOCABULARIES_GRAPH,
+    data_namespace,
+    records_graph,
+)
+from .sources import SourceSet, default_sources, parse_files
+from .store import OxigraphStore
+from .validation import Report, validate
+
+SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
+CURRENT = "current"
+VERSIONS = "versions"
+KEEP_VERSIONS = 3
+FORMAT_VERSION = "1"  # bump when the layout of a version folder changes
+
+#: Dumps of the merged data (records, vocabularies, ontology): file name -> rdflib format.
+MERGED_DUMPS: dict[str, str] = {
+    "cls-kg.ttl": "turtle",
+    "cls-kg.jsonld": "json-ld",
+}
+
+
+@dataclass
+class Loaded:
+    """The parsed sources of one build, one rdflib graph per named graph."""
+
+    ontology: Graph
+    vocabularies: Graph
+    shapes: Graph
+    records: Graph
+
+    def data(self) -> Graph:
+        """What the shapes validate: the records with the vocabularies they point at."""
+        return self.records + self.vocabularies
+
+    def merged(self) -> Graph:
+        """Records, vocabularies and ontology in one graph, for the single-file dumps."""
+        merged = self.records + self.vocabularies + self.ontology
+        for prefix, namespace in PREFIXES.items():
+            merged.bind(prefix, namespace)
+        return merged
+
+
+@dataclass
+class BuildResult:
+    """What a build published, for the command line and the tests."""
+
+    version: str
+    path: Path
+    counts: dict[str, int]
+    report: Report
+    reused: bool = False
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def check_base(base: str) -> str:
+    """A data base must be an absolute http(s) IRI ending with a slash."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not base.endswith("/"):
+        raise ConfigError(f"base URI must be an absolute http(s) IRI ending with '/': {base!r}")
+    return base
+
+
+def rebase(graph: Graph, base: str) -> Graph:
+    """Move instance IRIs from the default data base to ``base``."""
+    old, new = data_namespace(DEFAULT_BASE), data_namespace(base)
+    if old == new:
+        return graph
+    moved = Graph()
+    for triple in graph:
+        moved.add(
+            tuple(  # type: ignore[arg-type]
+                URIRef(new + t[len(old) :]) if isinstance(t, URIRef) and t.startswith(old) else t
+                for t in triple
+            )
+        )
+    return moved
+
+
+def load_sources(sources: SourceSet, base: str) -> Loaded:
+    """Parse every source file; records are rebased to ``base``."""
+    return Loaded(
+        ontology=parse_files(sources.ontology),
+        vocabularies=parse_files(sources.vocabularies),
+        shapes=parse_files(sources.shapes),
+        records=rebase(parse_files(sources.records), base),
+    )
+
+
+def version_id(sources: SourceSet, base: str) -> str:
+    """A digest of everything that determines the content: same sources, same version."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\n{base}\n".encode())
+    for path in sources.all_files():
+        digest.update(f"{path.parent.name}/{path.name}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def named_graphs(loaded: Loaded, base: str) -> dict[str, Graph]:
+    """Which graph goes to which named graph of the store."""
+    return {
+        ONTOLOGY_IRI: loaded.ontology,
+        VOCABULARIES_GRAPH: loaded.vocabularies,
+        SHAPES_GRAPH: loaded.shapes,
+        records_graph(base): loaded.records,
+    }
+
+
+def write_store(path: Path, graphs: dict[str, Graph]) -> OxigraphStore:
+    """Load each graph into its named graph of a new on-disk Oxigraph store."""
+    store = ox.Store(str(path))
+    for name, graph in graphs.items():
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    store.flush()
+    return OxigraphStore(store)
+
+
+def sorted_lines(data: bytes) -> bytes:
+    """Sort N-Triples/N-Quads lines so dumps of the same content compare equal."""
+    return b"".join(sorted(line + b"\n" for line in data.splitlines() if line.strip()))
+
+
+def dump_bytes(store: OxigraphStore, fmt: ox.RdfFormat) -> bytes:
+    """The whole store in one syntax, as bytes."""
+    return store.store.dump(format=fmt) or b""
+
+
+def write_dumps(folder: Path, store: OxigraphStore, merged: Graph) -> None:
+    """The dataset as N-Quads and TriG (named graphs) and merged Turtle, N-Triples, JSON-LD."""
+    folder.mkdir()
+    (folder / "cls-kg.nq").write_bytes(sorted_lines(dump_bytes(store, ox.RdfFormat.N_QUADS)))
+    (folder / "cls-kg.trig").write_bytes(dump_bytes(store, ox.RdfFormat.TRIG))
+    triples = merged.serialize(format="nt", encoding="utf-8")
+    (folder / "cls-kg.nt").write_bytes(sorted_lines(triples))
+    for name, fmt in MERGED_DUMPS.items():
+        (folder / name).write_bytes(merged.serialize(format=fmt, encoding="utf-8"))
+
+
+def summary_counts(store: OxigraphStore) -> dict[str, int]:
+    """The counts of the build summary query, as integers."""
+    row = store.select(queries.load("build-summary"))[0]
+    return {name: int(str(row[name])) if name in row else 0 for name in SUMMARY_FIELDS}
+
+
+SUMMARY_FIELDS = ("contracts", "territories", "signatories", "axes", "actions", "declaredActions")
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    """Name, size and digest of a published file."""
+    return {
+        "name": path.name,
+        "bytes": path.stat().st_size,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def write_version(
+    folder: Path, version: str, loaded: Loaded, base: str, report: Report
+) -> dict[str, Any]:
+    """Write store, dumps and manifest of one version into an empty folder."""
+    graphs = named_graphs(loaded, base)
+    store = write_store(folder / "store", graphs)
+    write_dumps(folder / "dumps", store, loaded.merged())
+    manifest = {
+        "version": version,
+        "base": base,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "graphs": {name: len(graph) for name, graph in graphs.items()},
+        "quads": len(store),
+        "counts": summary_counts(store),
+        "validation": report.summary(),
+        "dumps": [file_entry(p) for p in sorted((folder / "dumps").iterdir())],
+    }
+    del store  # close RocksDB before the folder is renamed
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
+
+
+def point_current(data_dir: Path, version: str) -> None:
+    """Atomically make ``current`` name the given version."""
+    link = data_dir / CURRENT
+    tmp = data_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(Path(VERSIONS) / version)
+    os.replace(tmp, link)
+
+
+def prune(data_dir: Path, keep: Iterable[str]) -> None:
+    """Remove old versions beyond the most recent few; never the current one."""
+    versions = sorted(
+        (p for p in (data_dir / VERSIONS).iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in versions[KEEP_VERSIONS:]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of a published version."""
+    result: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return result
+
+
+def publish(data_dir: Path, version: str, loaded: Loaded, base: str, report: Report) -> bool:
+    """Write the version unless it exists, then point ``current`` at it; True if reused."""
+    versions = data_dir / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    final = versions / version
+    reused = final.exists()
+    if not reused:
+        tmp = versions / f".{version}.{os.getpid()}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        try:
+            write_version(tmp, version, loaded, base, report)
+            os.rename(tmp, final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    point_current(data_dir, version)
+    prune(data_dir, keep={version})
+    return reused
+
+
+def build(
+    data_dir: Path, base: str = DEFAULT_BASE, sources: SourceSet | None = None
+) -> BuildResult:
+    """Parse, validate and publish; raises ValidationFailed (writing nothing) on violations."""
+    base = check_base(base)
+    sources = sources or default_sources()
+    loaded = load_sources(sources, base)
+    report = validate(loaded.data(), loaded.shapes, ontology=loaded.ontology)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    version = version_id(sources, base)
+    reused = publish(data_dir, version, loaded, base, report)
+    folder = data_dir / VERSIONS / version
+    manifest = read_manifest(folder)
+    return BuildResult(version, folder, manifest["counts"], report, reused, manifest)
+
+
+def current_version(data_dir: Path) -> Path:
+    """The folder of the version being served."""
+    link = data_dir / CURRENT
+    if not link.exists():
+        raise NoBuildError(f"no build in {data_dir}: run 'cls-kg build' first")
+    return link.resolve()

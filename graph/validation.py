@@ -1,0 +1,173 @@
+"""Step 3 of the flow: SHACL validation (pyshacl) and a readable, bilingual report.
+
+Severities follow SHACL 1.0 section 2.1.4 (sh:Violation, sh:Warning, sh:Info); only
+violations stop a build.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from .namespaces import PREFIXES
+
+SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = ("Violation", "Warning", "Info")
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, with its message in each language the shapes give."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    shape: str
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``, else French, else any: never empty."""
+        for key in (lang, "fr", "en", ""):
+            if self.messages.get(key):
+                return self.messages[key]
+        return next(iter(self.messages.values()), "(no message)")
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validating one data graph against the shapes."""
+
+    results: tuple[Result, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing blocks publication (warnings and infos do not)."""
+        return self.count("Violation") == 0
+
+    def count(self, severity: str) -> int:
+        """How many results have this severity."""
+        return sum(1 for result in self.results if result.severity == severity)
+
+    def summary(self) -> dict[str, int]:
+        """Counts per severity, in severity order."""
+        return {severity: self.count(severity) for severity in SEVERITY_ORDER}
+
+    def restricted_to(self, focus_nodes: set[str]) -> Report:
+        """Only the results about the given nodes (the ones a publisher handed in)."""
+        return Report(tuple(r for r in self.results if r.focus in focus_nodes))
+
+    def to_text(self, lang: str = "fr") -> str:
+        """A report a person reads: one block per result, worst first."""
+        labels = TEXT[lang]
+        lines = [labels["summary"].format(**self.summary())]
+        for result in self.results:
+            lines.append(f"\n[{labels[result.severity]}] {result.message(lang)}")
+            lines.append(f"  {labels['focus']}: {result.focus}")
+            if result.path:
+                lines.append(f"  {labels['path']}: {result.path}")
+            if result.value:
+                lines.append(f"  {labels['value']}: {result.value}")
+            lines.append(f"  {labels['shape']}: {result.shape}")
+        return "\n".join(lines)
+
+    def to_json(self, lang: str = "fr") -> str:
+        """The report as JSON, for tools; messages in ``lang`` plus every variant."""
+        items = [asdict(r) | {"message": r.message(lang)} for r in self.results]
+        body = {"conforms": self.conforms, "summary": self.summary(), "results": items}
+        return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "summary": "Validation : {Violation} violation(s), {Warning} avertissement(s), "
+        "{Info} information(s).",
+        "Violation": "VIOLATION",
+        "Warning": "AVERTISSEMENT",
+        "Info": "INFO",
+        "focus": "ressource",
+        "path": "propriété",
+        "value": "valeur",
+        "shape": "règle",
+    },
+    "en": {
+        "summary": "Validation: {Violation} violation(s), {Warning} warning(s), {Info} info(s).",
+        "Violation": "VIOLATION",
+        "Warning": "WARNING",
+        "Info": "INFO",
+        "focus": "resource",
+        "path": "property",
+        "value": "value",
+        "shape": "rule",
+    },
+}
+
+
+def compact(node: Node | None) -> str | None:
+    """A prefixed name where a known namespace matches, else the IRI or literal text."""
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        matches = [(len(ns), p) for p, ns in PREFIXES.items() if node.startswith(ns)]
+        if matches:
+            size, prefix = max(matches)
+            local = node[size:]
+            if "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+    return str(node)
+
+
+def render_path(results: Graph, path: Node | None) -> str | None:
+    """A property path as text: ``cls:territory`` or ``^cls:hasAxis``."""
+    if isinstance(path, BNode):
+        inverse = results.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{compact(inverse)}"
+        return "(complex path)"
+    return compact(path)
+
+
+def read_result(results: Graph, node: Node) -> Result:
+    """Turn one sh:ValidationResult node into a Result."""
+    messages = {
+        (message.language or ""): str(message)
+        for message in results.objects(node, SH.resultMessage)
+        if isinstance(message, Literal)
+    }
+    value = results.value(node, SH.value)
+    return Result(
+        severity=SEVERITIES.get(
+            results.value(node, SH.resultSeverity) or SH.Violation, "Violation"
+        ),
+        focus=str(results.value(node, SH.focusNode)),
+        path=render_path(results, results.value(node, SH.resultPath)),
+        value=None if value is None or isinstance(value, BNode) else str(value),
+        shape=compact(results.value(node, SH.sourceShape)) or "(anonymous shape)",
+        messages=messages,
+    )
+
+
+def sort_key(result: Result) -> tuple[int, str, str, str]:
+    """Worst first, then by resource and path, so reports are stable."""
+    return (SEVERITY_ORDER.index(result.severity), result.focus, result.path or "", result.shape)
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """Validate ``data`` (with the ontology for subclass targets) against ``shapes``."""
+    _conforms, results_graph, _text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    nodes: Iterable[Node] = results_graph.subjects(RDF.type, SH.ValidationResult)
+    return Report(tuple(sorted((read_result(results_graph, n) for n in nodes), key=sort_key)))

@@ -1,0 +1,32 @@
+"""Shared fixtures: the seed graph built once per session into a temporary data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cls_kg.graph.build import BuildResult, build, current_version
+from cls_kg.graph.store import OxigraphStore
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of the shipped sources, shared by every test that only reads it."""
+    return build(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(seed_build: BuildResult) -> Path:
+    """The data folder holding the seed build (``current`` points at it)."""
+    return seed_build.path.parent.parent
+
+
+@pytest.fixture(scope="session")
+def seed_store(built_data_dir: Path) -> OxigraphStore:
+    """The seed build's store, opened read-only as the server opens it."""
+    return OxigraphStore.open_read_only(current_version(built_data_dir) / "store")
