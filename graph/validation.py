@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -31,6 +32,7 @@ class Result:
     path: str | None
     value: str | None
     shape: str
+    node_shape: str
     messages: dict[str, str] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
@@ -70,12 +72,12 @@ class Report:
         lines = [labels["summary"].format(**self.summary())]
         for result in self.results:
             lines.append(f"\n[{labels[result.severity]}] {result.message(lang)}")
-            lines.append(f"  {labels['focus']}: {result.focus}")
+            lines.append(f"  {labels['focus']} {result.focus}")
             if result.path:
-                lines.append(f"  {labels['path']}: {result.path}")
+                lines.append(f"  {labels['path']} {result.path}")
             if result.value:
-                lines.append(f"  {labels['value']}: {result.value}")
-            lines.append(f"  {labels['shape']}: {result.shape}")
+                lines.append(f"  {labels['value']} {result.value}")
+            lines.append(f"  {labels['shape']} {result.shape}")
         return "\n".join(lines)
 
     def to_json(self, lang: str = "fr") -> str:
@@ -92,20 +94,20 @@ TEXT: dict[str, dict[str, str]] = {
         "Violation": "VIOLATION",
         "Warning": "AVERTISSEMENT",
         "Info": "INFO",
-        "focus": "ressource",
-        "path": "propriété",
-        "value": "valeur",
-        "shape": "règle",
+        "focus": "ressource :",
+        "path": "propriété :",
+        "value": "valeur :",
+        "shape": "règle :",
     },
     "en": {
         "summary": "Validation: {Violation} violation(s), {Warning} warning(s), {Info} info(s).",
         "Violation": "VIOLATION",
         "Warning": "WARNING",
         "Info": "INFO",
-        "focus": "resource",
-        "path": "property",
-        "value": "value",
-        "shape": "rule",
+        "focus": "resource:",
+        "path": "property:",
+        "value": "value:",
+        "shape": "rule:",
     },
 }
 
@@ -125,32 +127,61 @@ def compact(node: Node | None) -> str | None:
 
 
 def render_path(results: Graph, path: Node | None) -> str | None:
-    """A property path as text: ``cls:territory`` or ``^cls:hasAxis``."""
-    if isinstance(path, BNode):
-        inverse = results.value(path, SH.inversePath)
-        if inverse is not None:
-            return f"^{compact(inverse)}"
-        return "(complex path)"
-    return compact(path)
+    """A property path as text: ``cls:territory``, ``^cls:hasAxis`` or ``a/b``."""
+    if not isinstance(path, BNode):
+        return compact(path)
+    inverse = results.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{render_path(results, inverse)}"
+    if results.value(path, RDF.first) is not None:
+        return "/".join(render_path(results, step) or "" for step in Collection(results, path))
+    return "(complex path)"
 
 
-def read_result(results: Graph, node: Node) -> Result:
+def tagged_messages(graph: Graph, *nodes: Node | None) -> dict[str, str]:
+    """Language -> text of the sh:message / sh:resultMessage values of the first node with any."""
+    for node in nodes:
+        found = {
+            (m.language or ""): str(m)
+            for predicate in (SH.resultMessage, SH.message)
+            for m in graph.objects(node, predicate)
+            if isinstance(m, Literal)
+        }
+        if found:
+            return found
+    return {}
+
+
+def node_shape_of(shapes: Graph, shape: Node | None) -> Node | None:
+    """The node shape a property shape belongs to (the shape itself for a node shape)."""
+    owner = shapes.value(None, SH.property, shape)
+    return owner if owner is not None else shape
+
+
+def messages_of(results: Graph, shapes: Graph, node: Node) -> dict[str, str]:
+    """The result's messages by language; pyshacl drops tags on SPARQL constraints, so
+    untagged messages are looked up again, tagged, in the shapes graph."""
+    messages = tagged_messages(results, node)
+    if set(messages) <= {""}:
+        constraint = results.value(node, SH.sourceConstraint)
+        shape = results.value(node, SH.sourceShape)
+        messages = tagged_messages(shapes, constraint, shape) or messages
+    return messages
+
+
+def read_result(results: Graph, shapes: Graph, node: Node) -> Result:
     """Turn one sh:ValidationResult node into a Result."""
-    messages = {
-        (message.language or ""): str(message)
-        for message in results.objects(node, SH.resultMessage)
-        if isinstance(message, Literal)
-    }
     value = results.value(node, SH.value)
+    shape = results.value(node, SH.sourceShape)
+    severity = results.value(node, SH.resultSeverity) or SH.Violation
     return Result(
-        severity=SEVERITIES.get(
-            results.value(node, SH.resultSeverity) or SH.Violation, "Violation"
-        ),
+        severity=SEVERITIES.get(severity, "Violation"),
         focus=str(results.value(node, SH.focusNode)),
         path=render_path(results, results.value(node, SH.resultPath)),
         value=None if value is None or isinstance(value, BNode) else str(value),
-        shape=compact(results.value(node, SH.sourceShape)) or "(anonymous shape)",
-        messages=messages,
+        shape=compact(shape) or "(anonymous shape)",
+        node_shape=compact(node_shape_of(shapes, shape)) or "(anonymous shape)",
+        messages=messages_of(results, shapes, node),
     )
 
 
@@ -170,4 +201,5 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Repor
         allow_infos=True,
     )
     nodes: Iterable[Node] = results_graph.subjects(RDF.type, SH.ValidationResult)
-    return Report(tuple(sorted((read_result(results_graph, n) for n in nodes), key=sort_key)))
+    found = (read_result(results_graph, shapes, n) for n in nodes)
+    return Report(tuple(sorted(found, key=sort_key)))

@@ -47,7 +47,10 @@ def test_installed_package_builds_outside_the_repository(wheel: Path, tmp_path: 
     # -S skips site-packages' .pth files, so the editable install cannot answer the import;
     # the dependencies come from the venv's site-packages, after the installed copy.
     path = f"{target}:{sysconfig.get_paths()['purelib']}"
-    code = "import cls_kg.graph.build as b, sys; print(b.__file__); b.build(sys.argv[1])"
+    code = (
+        "import cls_kg.graph.build as b, sys, pathlib; "
+        "print(b.__file__); b.build(pathlib.Path(sys.argv[1]))"
+    )
     done = subprocess.run(
         [sys.executable, "-S", "-c", code, str(tmp_path / "data")],
         capture_output=True,

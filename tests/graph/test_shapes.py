@@ -61,7 +61,7 @@ def test_invalid_fixture_fails_as_expected(path: Path) -> None:
     assert expected, f"{path.name} declares no '# expect:' line"
     report = check(path)
     found = {
-        (r.shape.removeprefix("clssh:"), r.path or "sparql")
+        (r.node_shape.removeprefix("clssh:"), r.path or "sparql")
         for r in report.results
         if r.severity == "Violation"
     }
