@@ -40,7 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(say("counts", args.lang, **result.counts))
     manifest = result.manifest
     print(say("quads", args.lang, quads=manifest["quads"], graphs=len(manifest["graphs"])))
-    print(result.report.to_text(args.lang))
+    print(result.report.to_text(args.lang, down_to="Warning"))
     return EXIT_OK
 
 

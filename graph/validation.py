@@ -66,11 +66,12 @@ class Report:
         """Only the results about the given nodes (the ones a publisher handed in)."""
         return Report(tuple(r for r in self.results if r.focus in focus_nodes))
 
-    def to_text(self, lang: str = "fr") -> str:
-        """A report a person reads: one block per result, worst first."""
+    def to_text(self, lang: str = "fr", down_to: str = "Info") -> str:
+        """A report a person reads: one block per result down to a severity, worst first."""
         labels = TEXT[lang]
         lines = [labels["summary"].format(**self.summary())]
-        for result in self.results:
+        shown = SEVERITY_ORDER[: SEVERITY_ORDER.index(down_to) + 1]
+        for result in (r for r in self.results if r.severity in shown):
             lines.append(f"\n[{labels[result.severity]}] {result.message(lang)}")
             lines.append(f"  {labels['focus']} {result.focus}")
             if result.path:
