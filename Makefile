@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 TYPECHECK := .build/typecheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint typecheck pytest build install clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test lint typecheck pytest build install clean bench-sparql
 
 serve: $(STAMP)
-	$(BIN)/cls-kg serve
+	$(BIN)/cls-kg serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	$(BIN)/cls-kg build
@@ -35,6 +38,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 install: $(STAMP)
+
+# Benchmarks print figures; they are not part of `make test`.
+bench-sparql: $(STAMP)
+	$(BIN)/python bench/sparql_overhead.py
 
 # A fresh Debian has python3 without venv/ensurepip: install python3-venv when it is missing.
 $(BIN)/python:

@@ -56,10 +56,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Build if needed, then serve (until the server lands: build and say so)."""
+    """Build if needed, then serve with gunicorn until stopped."""
     status = cmd_build(args)
     if status == EXIT_OK:
-        print(say("no-server", args.lang, path=args.data_dir.resolve()))
+        from cls_kg.server.serve import serve  # gunicorn is only needed by this command
+
+        print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"))
+        serve(args.host, args.port, args.data_dir, args.base_uri, args.workers)
     return status
 
 
@@ -72,6 +75,13 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     """Options of the commands that build."""
     parser.add_argument("--data-dir", type=Path, default=data_dir_default(), help="output folder")
     parser.add_argument("--base-uri", default=base_default(), help="base IRI of the data")
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """Where and how wide the server listens."""
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port")
+    parser.add_argument("--workers", type=int, default=2, help="web worker processes")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -89,6 +99,7 @@ def make_parser() -> argparse.ArgumentParser:
         add_common(sub)
         if name in ("build", "serve"):
             add_build_options(sub)
+    add_serve_options(commands.choices["serve"])
     validate_parser = commands.choices["validate"]
     validate_parser.add_argument("files", nargs="+", type=Path, help="RDF files")
     validate_parser.add_argument("--format", choices=("text", "json"), default="text")

@@ -30,9 +30,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unreadable file: {error}",
     },
     "error": {"fr": "Erreur : {error}", "en": "Error: {error}"},
-    "no-server": {
-        "fr": "Le serveur SPARQL n'est pas encore livré ; le graphe est construit dans {path}.",
-        "en": "The SPARQL server is not delivered yet; the graph is built in {path}.",
+    "serving": {
+        "fr": "Point d'accès SPARQL : {url}",
+        "en": "SPARQL endpoint: {url}",
     },
 }
 

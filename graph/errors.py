@@ -45,3 +45,102 @@ class StoreError(ClsKgError):
 
 class NoBuildError(StoreError):
     """No validated build exists yet in the data directory."""
+
+
+# --- Refusals and failures of the query service (server/errors.py maps each to HTTP) ---------
+
+
+class QueryError(StoreError):
+    """A query the store cannot answer as asked; ``detail`` says why, ``key`` names the message."""
+
+    key = "query-error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; ``detail`` is the parser's own message."""
+
+    key = "syntax"
+
+    def __str__(self) -> str:
+        return f"SPARQL syntax error: {self.detail}"
+
+
+class QueryEvaluationError(QueryError):
+    """The engine failed while evaluating a query that parsed."""
+
+    key = "evaluation"
+
+
+class NotAcceptable(QueryError):
+    """No format the client accepts fits this kind of result; ``detail`` is the kind."""
+
+    key = "not-acceptable"
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its deadline and was stopped; ``detail`` is the deadline in seconds."""
+
+    key = "timeout"
+
+
+class StoreBusy(QueryError):
+    """Every query worker stayed busy for the whole deadline."""
+
+    key = "busy"
+
+
+class RequestRefused(ClsKgError):
+    """The service will not run a request; ``key`` names the reason, ``detail`` the specifics."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(key, detail)
+        self.key = key
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.detail}" if self.detail else self.key
+
+
+class ProtocolError(RequestRefused):
+    """The request does not follow the SPARQL 1.1 Protocol (missing or repeated parameters ...)."""
+
+
+class UnsupportedMediaType(ProtocolError):
+    """A POST body in a media type the query operation does not take."""
+
+
+class QueryRefused(RequestRefused):
+    """A well-formed request the endpoint refuses by policy: updates, SERVICE outside the list."""
+
+
+class RateLimited(RequestRefused):
+    """The client sent too many requests; ``detail`` is how many seconds to wait."""
+
+
+class ReferenceDataError(ClsKgError):
+    """The reference data cannot be refreshed: npm failed, or the package is not as expected."""
+
+
+# --- Spreadsheets (graph/spreadsheet/) -------------------------------------------------------
+
+
+class SpreadsheetUnreadable(SourceError):
+    """A spreadsheet (XLSX, folder or zip of CSV files) cannot be opened or decoded."""
+
+
+class CellError(ClsKgError):
+    """A cell's text is not what its column expects; ``key`` names the message to show."""
+
+    def __init__(self, key: str, value: str, **values: object) -> None:
+        super().__init__(f"{key}: {value}")
+        self.key = key
+        self.value = value
+        self.values = values
+
+
+class UnknownContract(ClsKgError):
+    """A contract asked for by the export is not in the records."""

@@ -7,6 +7,9 @@ implementation (a remote SPARQL 1.1 endpoint is the other, see the scale-out iss
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +17,54 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import StoreError
+from . import scan
+from .errors import NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
+from .namespaces import PREFIXES
+from .results import (
+    BINDINGS,
+    BOOLEAN,
+    GRAPH,
+    Answer,
+    kind_of,
+    write_bindings,
+    write_boolean,
+    write_graph,
+)
 
 Row = dict[str, Node]
+
+#: Prefixes the Turtle and RDF/XML of CONSTRUCT results use.
+RESULT_PREFIXES: dict[str, str] = {name: str(namespace) for name, namespace in PREFIXES.items()}
+
+#: How each kind of result is written: (result, format, row limit) -> Answer.
+WRITERS: dict[str, Callable[[Any, str, int | None], Answer]] = {
+    BINDINGS: write_bindings,
+    BOOLEAN: write_boolean,
+    GRAPH: partial(write_graph, prefixes=RESULT_PREFIXES),
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset given by the protocol (default-graph-uri, named-graph-uri).
+
+    SPARQL 1.1 Protocol, section 2.1.4: when either parameter is given, the dataset is exactly
+    these graphs, overriding FROM and FROM NAMED; a parameter not given means no graph.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query to answer as bytes: the text, the dataset, one format per kind, a row cap."""
+
+    query: str
+    formats: Mapping[str, str] = field(default_factory=dict)
+    dataset: Dataset | None = None
+    row_limit: int | None = None
+    base_iri: str | None = None
 
 
 class Store(ABC):
@@ -33,6 +81,10 @@ class Store(ABC):
     @abstractmethod
     def __len__(self) -> int:
         """Number of quads in the dataset."""
+
+    @abstractmethod
+    def answer(self, request: QueryRequest) -> Answer:
+        """Run any query and serialise its result in the format asked for its kind."""
 
 
 def to_rdflib(term: Any) -> Node:
@@ -68,7 +120,9 @@ class OxigraphStore(Store):
         try:
             return self.store.query(query, **options)
         except SyntaxError as error:
-            raise StoreError(f"SPARQL syntax error: {error}") from error
+            raise QuerySyntaxError(str(error)) from error
+        except OSError as error:
+            raise QueryEvaluationError(str(error)) from error
 
     def select(self, query: str) -> list[Row]:
         """Run a SELECT query and convert the solutions to rdflib terms."""
@@ -86,3 +140,38 @@ class OxigraphStore(Store):
     def __len__(self) -> int:
         """Number of quads in the store."""
         return len(self.store)
+
+    def answer(self, request: QueryRequest) -> Answer:
+        """Run the query on its dataset and write the result, cut at the row limit."""
+        result = self.raw_query(
+            request.query, base_iri=request.base_iri, **dataset_options(request)
+        )
+        kind = kind_of(result)
+        fmt = request.formats.get(kind)
+        if fmt is None:
+            raise NotAcceptable(kind)
+        try:
+            return WRITERS[kind](result, fmt, request.row_limit)
+        except OSError as error:
+            raise QueryEvaluationError(str(error)) from error
+
+
+def dataset_options(request: QueryRequest) -> dict[str, Any]:
+    """pyoxigraph's dataset options: the protocol's dataset, else the query's, else the union."""
+    if request.dataset is not None:
+        return {
+            "use_default_graph_as_union": False,
+            "default_graph": [graph_name(iri) for iri in request.dataset.default_graphs],
+            "named_graphs": [graph_name(iri) for iri in request.dataset.named_graphs],
+        }
+    if scan.names_dataset(request.query):
+        return {"use_default_graph_as_union": False}
+    return {}
+
+
+def graph_name(iri: str) -> Any:
+    """A graph name of the protocol's dataset; an invalid IRI is the client's syntax error."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise QuerySyntaxError(f"invalid graph IRI {iri!r}: {error}") from error

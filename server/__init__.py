@@ -1,0 +1,59 @@
+"""The SPARQL service: a Flask app factory, one blueprint per concern.
+
+``create_app`` reads the settings in layers (``config.py``), wires the store accessor, the
+error handlers, rate limiting and CORS, and registers the blueprints: ``sparql`` (the SPARQL
+1.1 Protocol endpoint, its service description and query page) and ``meta`` (health).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config, errors, meta, ratelimit, sparql
+from .service import ROW_LIMIT_HEADER, TRUNCATED_HEADER
+
+BLUEPRINTS = (sparql.bp, meta.bp)
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"{ROW_LIMIT_HEADER}, {TRUNCATED_HEADER}, Retry-After",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def cors(response: Response) -> Response:
+    """Anyone may query from a browser page of any origin: the data is public and read-only."""
+    response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Wire what the app needs: limits, error handlers, CORS, blueprints."""
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    errors.init_app(app)
+    ratelimit.init_app(app)
+    app.after_request(cors)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The app: defaults, then CLS_KG_* environment variables, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.load(os.environ, test_config))
+    init_app(app)
+    return app

@@ -1,0 +1,83 @@
+"""Settings of the service, in layers: defaults, then ``CLS_KG_*`` variables, then a mapping.
+
+Each setting is one row of ``SETTINGS``: its default and how to read it from the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cls_kg.graph.errors import ConfigError
+from cls_kg.graph.namespaces import DEFAULT_BASE
+
+ENV_PREFIX = "CLS_KG_"
+
+
+def iri_list(text: str) -> tuple[str, ...]:
+    """IRIs separated by spaces or commas."""
+    return tuple(item for item in re.split(r"[\s,]+", text) if item)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A default value and the reader of its environment variable."""
+
+    default: Any
+    read: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "DATA_DIR": Setting(Path("var"), Path, "folder the build writes (current -> versions/<id>)"),
+    "BASE_URI": Setting(DEFAULT_BASE, str, "base IRI of the data: /P serves {base}P"),
+    "QUERY_TIMEOUT": Setting(30.0, float, "seconds a query may run before it is stopped"),
+    "MAX_ROWS": Setting(10000, int, "rows (or triples) a result may have; more are cut, visibly"),
+    "MAX_BODY_BYTES": Setting(1_000_000, int, "largest request body accepted (413 beyond)"),
+    "RATE_LIMIT": Setting(300, int, "requests per minute per client address; 0 disables"),
+    "SERVICE_ALLOWLIST": Setting((), iri_list, "SERVICE endpoints queries may call"),
+    "QUERY_WORKERS": Setting(1, int, "query processes (and concurrent requests) per web process"),
+    "TRUSTED_PROXIES": Setting(0, int, "reverse proxies whose X-Forwarded-For is trusted"),
+}
+
+#: Settings that must be positive numbers, and those that may also be zero.
+POSITIVE = ("QUERY_TIMEOUT", "MAX_ROWS", "MAX_BODY_BYTES", "QUERY_WORKERS")
+NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES")
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings given as ``CLS_KG_<NAME>`` variables, read with their row's reader."""
+    values: dict[str, Any] = {}
+    for name, setting in SETTINGS.items():
+        text = environ.get(ENV_PREFIX + name)
+        if text is None:
+            continue
+        try:
+            values[name] = setting.read(text)
+        except ValueError as error:
+            raise ConfigError(f"{ENV_PREFIX}{name}={text!r}: {error}") from error
+    return values
+
+
+def check(values: Mapping[str, Any]) -> None:
+    """Refuse numbers out of range, naming the setting."""
+    for name in POSITIVE:
+        if values[name] <= 0:
+            raise ConfigError(f"{name} must be positive, not {values[name]!r}")
+    for name in NON_NEGATIVE:
+        if values[name] < 0:
+            raise ConfigError(f"{name} must be zero or positive, not {values[name]!r}")
+
+
+def load(environ: Mapping[str, str], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Defaults, then the environment, then ``overrides`` (a test's mapping), checked."""
+    values = {name: setting.default for name, setting in SETTINGS.items()}
+    values.update(from_environment(environ))
+    values.update(overrides or {})
+    values["DATA_DIR"] = Path(values["DATA_DIR"])
+    values["SERVICE_ALLOWLIST"] = tuple(values["SERVICE_ALLOWLIST"])
+    check(values)
+    return values

@@ -1,0 +1,124 @@
+"""The one place where errors become HTTP responses: a status per class, a message per key.
+
+Errors are written as the client asked: JSON when it prefers JSON, plain text otherwise
+(the query page renders its own). Messages are French unless the client prefers English.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from cls_kg.graph.errors import (
+    ClsKgError,
+    NoBuildError,
+    NotAcceptable,
+    ProtocolError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    RateLimited,
+    StoreBusy,
+    StoreError,
+    UnsupportedMediaType,
+)
+from cls_kg.graph.results import FORMATS
+
+from .messages import MESSAGES, language, say
+from .negotiation import error_format
+
+#: Error class -> HTTP status; the nearest class in the error's MRO decides.
+STATUS: dict[type[ClsKgError], int] = {
+    QuerySyntaxError: 400,
+    ProtocolError: 400,
+    UnsupportedMediaType: 415,
+    NotAcceptable: 406,
+    QueryRefused: 403,
+    RateLimited: 429,
+    QueryTimeout: 503,
+    StoreBusy: 503,
+    NoBuildError: 503,
+    ClsKgError: 500,
+}
+
+#: Message keys of the errors that do not carry one.
+KEYS: dict[type[ClsKgError], str] = {
+    NoBuildError: "no-build",
+    StoreError: "store-error",
+    ClsKgError: "internal",
+}
+
+
+def nearest(table: dict[type[ClsKgError], Any], error: ClsKgError) -> Any:
+    """The value of the closest class of ``error`` in ``table``."""
+    return next(table[cls] for cls in type(error).__mro__ if cls in table)
+
+
+def status_of(error: ClsKgError) -> int:
+    """The HTTP status of an error."""
+    status: int = nearest(STATUS, error)
+    return status
+
+
+def key_of(error: ClsKgError) -> str:
+    """The message key of an error."""
+    key: str = getattr(error, "key", None) or nearest(KEYS, error)
+    return key
+
+
+def message_of(error: ClsKgError, lang: str) -> str:
+    """The error said to a person, in ``lang``."""
+    key = key_of(error)
+    detail = getattr(error, "detail", None) or str(error)
+    return say(key, lang, detail=detail, formats=", ".join(FORMATS))
+
+
+def write(status: int, key: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error response, as JSON or plain text depending on the Accept header."""
+    if error_format(request.headers.get("Accept")) == "json":
+        body = json.dumps({"error": {"status": status, "code": key, "message": message}})
+        response = Response(body, status, mimetype="application/json")
+    else:
+        response = Response(message + "\n", status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
+def extra_headers(error: ClsKgError) -> dict[str, str]:
+    """Headers some errors add: when to come back after a 429."""
+    return {"Retry-After": error.detail} if isinstance(error, RateLimited) else {}
+
+
+def project_error(error: ClsKgError) -> Response:
+    """Flask handler for every error of the project."""
+    status = status_of(error)
+    if status >= 500 and not isinstance(error, QueryTimeout | StoreBusy | NoBuildError):
+        current_app.logger.error("request failed: %r", error)
+    return write(status, key_of(error), message_of(error, language()), extra_headers(error))
+
+
+def http_detail(error: HTTPException) -> str:
+    """What to say about an HTTP error raised by Flask itself."""
+    if error.code == 405:
+        return ", ".join(getattr(error, "valid_methods", None) or ())
+    if error.code == 413:
+        return str(current_app.config["MAX_BODY_BYTES"])
+    return error.description or ""
+
+
+def http_error(error: HTTPException) -> Response:
+    """Flask handler for HTTP errors (404, 405, 413 ...): same shape as the project's."""
+    status = error.code or 500
+    key = f"http-{status}" if f"http-{status}" in MESSAGES else "http-error"
+    message = say(key, language(), detail=http_detail(error))
+    headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    return write(status, key, message, headers)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(ClsKgError, project_error)
+    app.register_error_handler(HTTPException, http_error)

@@ -1,0 +1,155 @@
+"""The query page: an editor, the example queries, results as a table with links.
+
+The query runs through the same service as any client's; the page asks for SPARQL JSON (or
+N-Triples for CONSTRUCT/DESCRIBE) and renders it. Templates autoescape every text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Response, current_app, render_template, request, url_for
+
+from cls_kg.graph.errors import ClsKgError
+from cls_kg.graph.namespaces import PREFIXES
+from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_json
+
+from . import service
+from .errors import message_of, status_of
+from .examples import Example, examples, find
+from .messages import language, say
+from .protocol import Operation
+
+PAGE_ROWS = 1000  # rows shown on the page; downloads go up to MAX_ROWS
+PAGE_FORMATS = {BINDINGS: "json", BOOLEAN: "json", GRAPH: "ntriples"}
+LINKABLE = ("http://", "https://")
+PLAIN_DATATYPES = {XSD + "integer"}  # shown without a ^^datatype note: counts are integers
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the results table: text, an optional link and a note (language, type)."""
+
+    text: str
+    href: str | None = None
+    note: str = ""
+
+
+@dataclass
+class Table:
+    """Results ready for the template."""
+
+    columns: list[str]
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    truncated: bool = False
+    row_limit: int | None = None
+
+
+def compact(iri: str) -> str:
+    """An IRI with a known prefix written as ``prefix:local``; others unchanged."""
+    matches = [(len(str(ns)), name) for name, ns in PREFIXES.items() if iri.startswith(str(ns))]
+    if not matches:
+        return iri
+    length, name = max(matches)
+    return f"{name}:{iri[length:]}"
+
+
+def link(iri: str) -> str | None:
+    """Where an IRI leads: data under the base to this server's path, http(s) IRIs as they are."""
+    base = current_app.config["BASE_URI"]
+    if iri.startswith(base):
+        return f"{request.script_root}/{iri[len(base) :]}"
+    return iri if iri.startswith(LINKABLE) else None
+
+
+def literal_note(term: dict[str, Any]) -> str:
+    """What to show beside a literal: its language, or its datatype unless obvious."""
+    if "xml:lang" in term:
+        return f"@{term['xml:lang']}"
+    datatype = term.get("datatype")
+    return f"^^{compact(datatype)}" if datatype and datatype not in PLAIN_DATATYPES else ""
+
+
+def cell(term: dict[str, Any] | None) -> Cell | None:
+    """A JSON results term as a table cell."""
+    if term is None:
+        return None
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return Cell(compact(value), link(value))
+    if kind == "bnode":
+        return Cell(f"_:{value}")
+    if kind == "triple":
+        parts = (cell(value[name]) for name in ("subject", "predicate", "object"))
+        return Cell("<< " + " ".join(part.text for part in parts if part) + " >>")
+    return Cell(value, note=literal_note(term))
+
+
+def bindings_table(answer: Answer) -> Table:
+    """SELECT results (SPARQL JSON) as a table."""
+    document = json.loads(answer.body)
+    names: list[str] = document["head"]["vars"]
+    rows = [[cell(b.get(n)) for n in names] for b in document["results"]["bindings"]]
+    return Table(names, rows, answer.truncated, answer.row_limit)
+
+
+def boolean_table(answer: Answer) -> Table:
+    """An ASK answer as a one-cell table."""
+    return Table(["boolean"], [[Cell(str(json.loads(answer.body)["boolean"]).lower())]])
+
+
+def graph_table(answer: Answer) -> Table:
+    """CONSTRUCT/DESCRIBE triples (N-Triples) as a subject, predicate, object table."""
+    quads = ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)
+    rows = [[cell(term_json(t)) for t in (q.subject, q.predicate, q.object)] for q in quads]
+    return Table(["subject", "predicate", "object"], rows, answer.truncated, answer.row_limit)
+
+
+TABLES = {BINDINGS: bindings_table, BOOLEAN: boolean_table, GRAPH: graph_table}
+
+
+def chosen(operation: Operation) -> tuple[Example | None, str | None]:
+    """The example asked for, and the query to run (None: only show the editor)."""
+    example = find(request.args.get("example"))
+    if operation.query is not None:
+        return example, operation.query
+    return example, example.query if example else None
+
+
+def run(operation: Operation, query: str) -> tuple[Table | None, str | None, int]:
+    """Results as a table, or the error message, and the HTTP status."""
+    limit = min(current_app.config["MAX_ROWS"], PAGE_ROWS)
+    try:
+        answer = service.run(Operation(query, operation.dataset, None), PAGE_FORMATS, limit)
+    except ClsKgError as error:
+        return None, message_of(error, language()), status_of(error)
+    return TABLES[answer.kind](answer), None, 200
+
+
+def switch_url(lang: str) -> str:
+    """This page in the other language."""
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": "en" if lang == "fr" else "fr"}
+    return url_for("sparql.endpoint", **args)
+
+
+def render(operation: Operation) -> Response:
+    """The page, with the results of its query when there is one."""
+    example, query = chosen(operation)
+    table, error, status = run(operation, query) if query is not None else (None, None, 200)
+    lang = language()
+    html = render_template(
+        "sparql.html",
+        lang=lang,
+        t=lambda key, **values: say(key, lang, **values),
+        examples=examples(),
+        example=example,
+        query=query if query is not None else examples()[0].query,
+        table=table,
+        error=error,
+        config=current_app.config,
+        switch_url=switch_url(lang),
+    )
+    return Response(html, status, mimetype="text/html")

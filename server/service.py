@@ -1,0 +1,42 @@
+"""The query service behind ``/sparql``: run an operation, turn the answer into a response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Response, current_app, request
+
+from cls_kg.graph.errors import NotAcceptable, ProtocolError
+from cls_kg.graph.results import Answer
+from cls_kg.graph.store import QueryRequest
+
+from .negotiation import media_type
+from .protocol import Operation
+from .store import get_store
+
+TRUNCATED_HEADER = "X-CLS-Result-Truncated"
+ROW_LIMIT_HEADER = "X-CLS-Row-Limit"
+
+
+def query_text(operation: Operation) -> str:
+    """The query of an operation that must have one."""
+    if operation.query is None or not operation.query.strip():
+        raise ProtocolError("missing-query")
+    return operation.query
+
+
+def run(operation: Operation, formats: Mapping[str, str], row_limit: int | None = None) -> Answer:
+    """Answer the operation's query in one of ``formats`` (kind of result -> format)."""
+    if not formats:
+        raise NotAcceptable(request.headers.get("Accept") or "-")
+    limit = row_limit or current_app.config["MAX_ROWS"]
+    query = QueryRequest(query_text(operation), formats, operation.dataset, limit, request.base_url)
+    return get_store().answer(query)
+
+
+def respond(answer: Answer) -> Response:
+    """The HTTP response of an answer; the row cap is always announced, and any cut."""
+    response = Response(answer.body, 200, content_type=media_type(answer.format))
+    response.headers[ROW_LIMIT_HEADER] = str(answer.row_limit)
+    response.headers[TRUNCATED_HEADER] = "true" if answer.truncated else "false"
+    return response

@@ -1,0 +1,71 @@
+"""The SERVICE allow-list and the read-only rule, without HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from cls_kg.graph.errors import QueryRefused, QuerySyntaxError
+from cls_kg.server.policy import check, explain, mentions_service, service_targets
+
+ALLOWED = ("https://query.example/sparql",)
+
+
+@pytest.mark.parametrize(
+    ("query", "targets"),
+    [
+        (
+            "SELECT * { SERVICE <https://query.example/sparql> { ?s ?p ?o } }",
+            ["https://query.example/sparql"],
+        ),
+        (
+            "PREFIX q: <https://query.example/> SELECT * { SERVICE SILENT q:sparql {} }",
+            ["https://query.example/sparql"],
+        ),
+        (
+            "PREFIX : <https://query.example/> SELECT * { SERVICE :sparql {} }",
+            ["https://query.example/sparql"],
+        ),
+        ("SELECT * { ?s ?p 'service' }", []),
+        ("SELECT * { \\u0053ERVICE <http://x/> {} }", ["http://x/"]),
+    ],
+)
+def test_service_targets(query: str, targets: list[str]) -> None:
+    assert service_targets(query) == targets
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p ?o }",
+        "SELECT * { SERVICE <https://query.example/sparql> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p 'un service de santé' }",
+    ],
+)
+def test_allowed(query: str) -> None:
+    check(query, ALLOWED)
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("SELECT * { SERVICE <https://other.example/sparql> {} }", "service-not-allowed"),
+        ("SELECT * { SERVICE ?endpoint {} }", "service-not-allowed"),
+        ("BASE <https://query.example/> SELECT * { SERVICE <sparql> {} }", "service-not-allowed"),
+        ("SELECT * { ?s ?p 1SERVICE <https://other.example/> {} }", "service-unverifiable"),
+    ],
+)
+def test_refused(query: str, key: str) -> None:
+    with pytest.raises(QueryRefused) as refused:
+        check(query, ALLOWED)
+    assert refused.value.key == key
+
+
+def test_mentions_service_sees_escapes() -> None:
+    assert mentions_service("\\u0053\\u0045RVICE")
+    assert not mentions_service("SELECT * { ?s ?p ?o }")
+
+
+def test_explain_turns_updates_into_refusals() -> None:
+    error = QuerySyntaxError("error at 1:1")
+    assert isinstance(explain(error, "DROP ALL"), QueryRefused)
+    assert explain(error, "SELECT {") is error
