@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck pytest build install clean bench-sparql
+.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser
 
 serve: $(STAMP)
 	$(BIN)/cls-kg serve --host $(HOST) --port $(PORT)
@@ -34,14 +34,23 @@ typecheck: $(STAMP)
 	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
 		-p cls_kg.graph -p cls_kg.server
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/pytest
+
+# The browser tests drive Debian's headless Chromium: install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
 install: $(STAMP)
 
 # Benchmarks print figures; they are not part of `make test`.
 bench-sparql: $(STAMP)
 	$(BIN)/python bench/sparql_overhead.py
+
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
 
 # A fresh Debian has python3 without venv/ensurepip: install python3-venv when it is missing.
 $(BIN)/python:
@@ -59,4 +68,4 @@ $(STAMP): pyproject.toml $(BIN)/python
 	@touch $@
 
 clean:
-	rm -rf $(VENV) .build var build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .build var build *.egg-info .pytest_cache .mypy_cache .ruff_cache tests/artefacts

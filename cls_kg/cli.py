@@ -9,10 +9,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cls_kg.graph.build import build
+from cls_kg.graph.consistency import DEFAULT_TOLERANCE
 from cls_kg.graph.errors import ClsKgError, SourceError, ValidationFailed
 from cls_kg.graph.namespaces import DEFAULT_BASE
+from cls_kg.graph.reference.divisions import DATA_DIR as REFERENCE_DIR
+from cls_kg.graph.reference.update import update as update_reference
+from cls_kg.graph.spreadsheet.export import export_records
+from cls_kg.graph.spreadsheet.importer import import_path
+from cls_kg.graph.spreadsheet.messages import WORDS as SHEET_WORDS
+from cls_kg.graph.spreadsheet.report import FORMATS as REPORT_FORMATS
+from cls_kg.graph.spreadsheet.report import render as render_report
+from cls_kg.graph.spreadsheet.tables import Book
+from cls_kg.graph.spreadsheet.workbook import write as write_workbook
 from cls_kg.graph.validate_files import validate_files
 from cls_kg.messages import say
+from cls_kg.publish_command import add_publish_command
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -30,7 +41,7 @@ def base_default() -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, validate and publish a version; print what was built."""
     try:
-        result = build(args.data_dir, base=args.base_uri)
+        result = build(args.data_dir, base=args.base_uri, tolerance=args.tolerance / 100)
     except ValidationFailed as failure:
         print(failure.report.to_text(args.lang), file=sys.stderr)
         print(say("refused", args.lang), file=sys.stderr)
@@ -41,6 +52,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     manifest = result.manifest
     print(say("quads", args.lang, quads=manifest["quads"], graphs=len(manifest["graphs"])))
     print(result.report.to_text(args.lang, down_to="Warning"))
+    if result.consistency is not None:
+        print("\n" + result.consistency.to_text(args.lang))
     return EXIT_OK
 
 
@@ -57,12 +70,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build if needed, then serve with gunicorn until stopped."""
-    status = cmd_build(args)
+    status = EXIT_OK if args.store else cmd_build(args)  # a remote store has its version
     if status == EXIT_OK:
         from cls_kg.server.serve import serve  # gunicorn is only needed by this command
 
         print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"))
-        serve(args.host, args.port, args.data_dir, args.base_uri, args.workers)
+        serve(args.host, args.port, args.data_dir, args.base_uri, args.workers, args.store)
     return status
 
 
@@ -75,6 +88,12 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     """Options of the commands that build."""
     parser.add_argument("--data-dir", type=Path, default=data_dir_default(), help="output folder")
     parser.add_argument("--base-uri", default=base_default(), help="base IRI of the data")
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=os.environ.get("CLS_KG_TOLERANCE", f"{DEFAULT_TOLERANCE * 100:g}"),
+        help="gap (in %%) between announced and derived figures the consistency report accepts",
+    )
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +101,12 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8000, help="TCP port")
     parser.add_argument("--workers", type=int, default=2, help="web worker processes")
+    parser.add_argument(
+        "--store",
+        default=os.environ.get("CLS_KG_STORE_URL", ""),
+        help="SPARQL query URL of a remote store published with 'cls-kg publish' "
+        "(default: $CLS_KG_STORE_URL; empty: build and serve the embedded store)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -103,7 +128,100 @@ def make_parser() -> argparse.ArgumentParser:
     validate_parser = commands.choices["validate"]
     validate_parser.add_argument("files", nargs="+", type=Path, help="RDF files")
     validate_parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_spreadsheet_commands(commands)
+    add_reference_commands(commands)
+    add_publish_command(commands)
     return parser
+
+
+# --- Spreadsheets: template, import, export (graph/spreadsheet/) ----------------------------
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write an empty template: an .xlsx workbook, a .zip of CSV files or a folder of them."""
+    write_workbook(args.output, Book())
+    print(SHEET_WORDS[args.lang]["template"].format(path=args.output))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Turn a filled template into Turtle records; exit 0 conforms, 1 problems, 2 unreadable."""
+    try:
+        imported = import_path(args.file)
+    except SourceError as error:
+        print(say("unreadable", args.lang, error=error), file=sys.stderr)
+        return EXIT_UNREADABLE
+    report = render_report(imported, args.format, args.lang, str(args.file))
+    if args.report:
+        args.report.write_text(report + "\n", encoding="utf-8")
+    else:
+        print(report, file=sys.stdout if args.output else sys.stderr)
+    if not imported.conforms:
+        return EXIT_INVALID
+    if args.output:
+        args.output.write_text(imported.turtle(), encoding="utf-8")
+        words = SHEET_WORDS[args.lang]["written"]
+        print(words.format(triples=len(imported.graph), path=args.output), file=sys.stderr)
+    else:
+        sys.stdout.write(imported.turtle())
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write contracts of the records into the template, so they round-trip through it."""
+    if not (args.contracts or args.all):
+        print(SHEET_WORDS[args.lang]["name-contracts"], file=sys.stderr)
+        return EXIT_UNREADABLE
+    book = export_records(args.records, args.contracts, args.all)
+    target = args.xlsx or args.csv
+    write_workbook(target, book)
+    count = len(book.rows.get("Contrat", []))
+    print(SHEET_WORDS[args.lang]["exported"].format(contracts=count, path=target))
+    return EXIT_OK
+
+
+def add_spreadsheet_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The template, import and export subcommands and their options."""
+    template = commands.add_parser("template", help="write an empty spreadsheet template")
+    template.add_argument("output", type=Path, help="OUT.xlsx, OUT.zip (CSV files) or a folder")
+    imports = commands.add_parser("import", help="turn a filled template into Turtle records")
+    imports.add_argument("file", type=Path, help="an .xlsx file, a .zip of CSV files or a folder")
+    imports.add_argument("-o", "--output", type=Path, help="Turtle file (default: stdout)")
+    imports.add_argument("--format", choices=tuple(REPORT_FORMATS), default="text")
+    imports.add_argument("--report", type=Path, help="write the report to this file")
+    exports = commands.add_parser("export", help="write contracts into the template")
+    target = exports.add_mutually_exclusive_group(required=True)
+    target.add_argument("--xlsx", type=Path, help="OUT.xlsx")
+    target.add_argument("--csv", type=Path, help="OUT.zip or a folder of CSV files")
+    exports.add_argument("contracts", nargs="*", help="contract IRIs or identifiers")
+    exports.add_argument("--all", action="store_true", help="every contract of the records")
+    exports.add_argument("--records", type=Path, help="folder of records (default: shipped)")
+    handlers = {"template": cmd_template, "import": cmd_import, "export": cmd_export}
+    for name, handler in handlers.items():
+        commands.choices[name].set_defaults(handler=handler)
+        add_common(commands.choices[name])
+
+
+# --- Reference data: refresh the shipped copy (graph/reference/) -----------------------------
+
+
+def cmd_reference_update(args: argparse.Namespace) -> int:
+    """Refresh the reference copy from the npm package (or a tarball fetched beforehand)."""
+    print(update_reference(args.to, args.tarball).to_text(args.lang))
+    return EXIT_OK
+
+
+def add_reference_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``reference update`` subcommand and its options."""
+    reference = commands.add_parser("reference", help="manage the shipped reference data")
+    actions = reference.add_subparsers(dest="action", required=True)
+    refresh = actions.add_parser("update", help="refresh it from @etalab/decoupage-administratif")
+    refresh.add_argument(
+        "--from", dest="tarball", type=Path, help="npm tarball (default: npm pack)"
+    )
+    refresh.add_argument("--to", type=Path, default=REFERENCE_DIR, help="folder of the copy")
+    refresh.set_defaults(handler=cmd_reference_update)
+    add_common(refresh)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Point d'accès SPARQL : {url}",
         "en": "SPARQL endpoint: {url}",
     },
+    "published-remote": {
+        "fr": "Version {version} servie par {url} (précédente : {previous}) en {seconds:.1f} s.",
+        "en": "Version {version} served by {url} (previous: {previous}) in {seconds:.1f} s.",
+    },
+    "publish-graphs": {
+        "fr": "{sent} graphe(s) envoyé(s), {kept} inchangé(s) déjà en place.",
+        "en": "{sent} graph(s) sent, {kept} unchanged already in place.",
+    },
+    "publish-unchanged": {
+        "fr": "La version {version} est déjà celle que sert {url} : rien à faire.",
+        "en": "Version {version} is already the one {url} serves: nothing to do.",
+    },
+    "rolled-back": {
+        "fr": "Retour arrière : {url} sert de nouveau la version {version} (au lieu de "
+        "{previous}). Un second « --rollback » revient à {previous}.",
+        "en": "Rolled back: {url} serves version {version} again (instead of {previous}). "
+        "A second '--rollback' goes back to {previous}.",
+    },
+    "none": {"fr": "aucune", "en": "none"},
 }
 
 

@@ -1,8 +1,14 @@
-"""Step 2-4 of the flow: parse the sources, rebase, validate, then publish one version.
+"""Step 2-4 of the flow: parse the sources, rebase, link, validate, then publish one version.
 
 A build writes a new version folder next to the previous ones and only then points
 ``current`` at it (an atomic symlink swap): a failed or interrupted build leaves the last
 good version serving, and a build that finds violations writes nothing.
+
+The link step (``link.py``) ties the records to the reference data (``reference/``). The
+reference graph never goes through rdflib (it is two orders of magnitude larger than the
+records): each version's store starts as a copy of a store that holds it (``template.py``),
+and it has its own dump, ``reference.nq.gz``. Only the units the records point at are
+validated and copied into the other dumps.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import queries
+from .consistency import DEFAULT_TOLERANCE, Consistency
 from .errors import ConfigError, NoBuildError, ValidationFailed
+from .link import derived_graph, link
 from .namespaces import (
     DEFAULT_BASE,
     ONTOLOGY_IRI,
@@ -31,6 +39,16 @@ from .namespaces import (
     VOCABULARIES_GRAPH,
     data_namespace,
     records_graph,
+)
+from .reference import divisions
+from .reference.rdf import reference_graph
+from .reference.template import (
+    ReferenceSource,
+    Template,
+    copy_dump,
+    copy_store,
+    on_scratch_copy,
+    template,
 )
 from .sources import SourceSet, default_sources, parse_files
 from .store import OxigraphStore
@@ -40,9 +58,12 @@ SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
 CURRENT = "current"
 VERSIONS = "versions"
 KEEP_VERSIONS = 3
-FORMAT_VERSION = "1"  # bump when the layout of a version folder changes
+FORMAT_VERSION = "2"  # bump when the layout of a version folder changes
+CONSISTENCY_FILE = "consistency.json"
+REFERENCE_DUMP = "reference.nq.gz"
 
-#: Dumps of the merged data (records, vocabularies, ontology): file name -> rdflib format.
+#: Dumps of the merged data (records, derived facts, linked units, vocabularies, ontology):
+#: file name -> rdflib format.
 MERGED_DUMPS: dict[str, str] = {
     "cls-kg.ttl": "turtle",
     "cls-kg.jsonld": "json-ld",
@@ -51,20 +72,27 @@ MERGED_DUMPS: dict[str, str] = {
 
 @dataclass
 class Loaded:
-    """The parsed sources of one build, one rdflib graph per named graph."""
+    """The parsed sources of one build, one rdflib graph per named graph.
+
+    ``reference`` says where the reference graph comes from; ``derived`` and ``units`` are
+    filled by the link step (what it derives, and the reference units the records point at).
+    """
 
     ontology: Graph
     vocabularies: Graph
     shapes: Graph
     records: Graph
+    reference: ReferenceSource
+    derived: Graph = field(default_factory=Graph)
+    units: Graph = field(default_factory=Graph)
 
     def data(self) -> Graph:
-        """What the shapes validate: the records with the vocabularies they point at."""
-        return self.records + self.vocabularies
+        """What the shapes validate: records and derived facts, with what they point at."""
+        return self.records + self.derived + self.units + self.vocabularies
 
     def merged(self) -> Graph:
-        """Records, vocabularies and ontology in one graph, for the single-file dumps."""
-        merged = self.records + self.vocabularies + self.ontology
+        """Records, derived facts, linked units, vocabularies, ontology: the single-file dumps."""
+        merged = self.records + self.derived + self.units + self.vocabularies + self.ontology
         for prefix, namespace in PREFIXES.items():
             merged.bind(prefix, namespace)
         return merged
@@ -80,6 +108,7 @@ class BuildResult:
     report: Report
     reused: bool = False
     manifest: dict[str, Any] = field(default_factory=dict)
+    consistency: Consistency | None = None
 
 
 def check_base(base: str) -> str:
@@ -116,38 +145,50 @@ def canonical(graph: Graph) -> Graph:
     return relabelled
 
 
-def load_sources(sources: SourceSet, base: str) -> Loaded:
-    """Parse every source file; records are rebased to ``base``."""
+def load_sources(sources: SourceSet, base: str, reference_dir: Path = divisions.DATA_DIR) -> Loaded:
+    """Parse every source file; records are rebased to ``base``, as is the reference graph."""
     return Loaded(
         ontology=canonical(parse_files(sources.ontology)),
         vocabularies=canonical(parse_files(sources.vocabularies)),
         shapes=canonical(parse_files(sources.shapes)),
         records=canonical(rebase(parse_files(sources.records), base)),
+        reference=ReferenceSource(reference_dir, base),
     )
 
 
-def version_id(sources: SourceSet, base: str) -> str:
+def version_id(
+    sources: SourceSet,
+    base: str,
+    reference_dir: Path = divisions.DATA_DIR,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> str:
     """A digest of everything that determines the content: same sources, same version."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}\n{base}\n".encode())
-    for path in sources.all_files():
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\n{base}\n{tolerance!r}\n".encode())
+    for path in (*sources.all_files(), *divisions.data_files(reference_dir)):
         digest.update(f"{path.parent.name}/{path.name}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def named_graphs(loaded: Loaded, base: str) -> dict[str, Graph]:
-    """Which graph goes to which named graph of the store."""
+    """Which rdflib graph goes to which named graph of the store (the reference graph aside)."""
     return {
         ONTOLOGY_IRI: loaded.ontology,
         VOCABULARIES_GRAPH: loaded.vocabularies,
         SHAPES_GRAPH: loaded.shapes,
         records_graph(base): loaded.records,
+        derived_graph(base): loaded.derived,
     }
 
 
-def write_store(path: Path, graphs: dict[str, Graph]) -> OxigraphStore:
-    """Load each graph into its named graph of a new on-disk Oxigraph store."""
-    store = ox.Store(str(path))
+def write_store(
+    path: Path, graphs: dict[str, Graph], reference: Template | None = None
+) -> OxigraphStore:
+    """Load each graph into its named graph of a new on-disk Oxigraph store.
+
+    ``reference`` is a template whose store (holding the reference graph) is the start.
+    """
+    store = copy_store(reference, path) if reference else ox.Store(str(path))
     for name, graph in graphs.items():
         data = graph.serialize(format="nt", encoding="utf-8")
         store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
@@ -170,10 +211,15 @@ def nquads(graphs: dict[str, Graph]) -> bytes:
     return dataset.serialize(format="nquads", encoding="utf-8")
 
 
-def write_dumps(folder: Path, graphs: dict[str, Graph], merged: Graph) -> None:
-    """The dataset as N-Quads (named graphs) and merged Turtle, N-Triples, JSON-LD."""
+def write_dumps(
+    folder: Path, graphs: dict[str, Graph], merged: Graph, reference: Template | None = None
+) -> None:
+    """The named graphs as N-Quads (the reference graph in its own, compressed file) and the
+    merged Turtle, N-Triples, JSON-LD."""
     folder.mkdir()
     (folder / "cls-kg.nq").write_bytes(sorted_lines(nquads(graphs)))
+    if reference is not None:
+        copy_dump(reference, folder / REFERENCE_DUMP)
     triples = merged.serialize(format="nt", encoding="utf-8")
     (folder / "cls-kg.nt").write_bytes(sorted_lines(triples))
     for name, fmt in MERGED_DUMPS.items():
@@ -198,21 +244,31 @@ def file_entry(path: Path) -> dict[str, Any]:
     }
 
 
+def graph_sizes(loaded: Loaded, base: str, reference: Template) -> dict[str, int]:
+    """Triples per named graph, the reference graph included."""
+    sizes = {name: len(graph) for name, graph in named_graphs(loaded, base).items()}
+    sizes[reference_graph(base)] = reference.quads
+    return sizes
+
+
 def write_version(
-    folder: Path, version: str, loaded: Loaded, base: str, report: Report
+    folder: Path, version: str, loaded: Loaded, base: str, report: Report, checks: Consistency
 ) -> dict[str, Any]:
-    """Write store, dumps and manifest of one version into an empty folder."""
+    """Write store, dumps, consistency report and manifest of one version into an empty folder."""
     graphs = named_graphs(loaded, base)
-    store = write_store(folder / "store", graphs)
-    write_dumps(folder / "dumps", graphs, loaded.merged())
+    reference = template(folder.parent.parent, loaded.reference)
+    store = write_store(folder / "store", graphs, reference)
+    write_dumps(folder / "dumps", graphs, loaded.merged(), reference)
+    (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,
         "base": base,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "graphs": {name: len(graph) for name, graph in graphs.items()},
+        "graphs": graph_sizes(loaded, base, reference),
         "quads": len(store),
         "counts": summary_counts(store),
         "validation": report.summary(),
+        "consistency": checks.summary(),
         "dumps": [file_entry(p) for p in sorted((folder / "dumps").iterdir())],
     }
     del store  # close RocksDB before the folder is renamed
@@ -247,7 +303,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return result
 
 
-def publish(data_dir: Path, version: str, loaded: Loaded, base: str, report: Report) -> bool:
+def publish(
+    data_dir: Path, version: str, loaded: Loaded, base: str, report: Report, checks: Consistency
+) -> bool:
     """Write the version unless it exists, then point ``current`` at it; True if reused."""
     versions = data_dir / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
@@ -258,7 +316,7 @@ def publish(data_dir: Path, version: str, loaded: Loaded, base: str, report: Rep
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            write_version(tmp, version, loaded, base, report)
+            write_version(tmp, version, loaded, base, report, checks)
             os.rename(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -267,21 +325,36 @@ def publish(data_dir: Path, version: str, loaded: Loaded, base: str, report: Rep
     return reused
 
 
+def check_tolerance(tolerance: float) -> float:
+    """A tolerance is a fraction between 0 and 1 (0.05 for 5 %)."""
+    if not 0 <= tolerance <= 1:
+        raise ConfigError(f"tolerance must be between 0 and 1 (0.05 for 5 %): {tolerance!r}")
+    return tolerance
+
+
 def build(
-    data_dir: Path, base: str = DEFAULT_BASE, sources: SourceSet | None = None
+    data_dir: Path,
+    base: str = DEFAULT_BASE,
+    sources: SourceSet | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    reference_dir: Path = divisions.DATA_DIR,
 ) -> BuildResult:
-    """Parse, validate and publish; raises ValidationFailed (writing nothing) on violations."""
-    base = check_base(base)
+    """Parse, link, validate, publish; raises ValidationFailed (writing nothing) on violations."""
+    base, tolerance = check_base(base), check_tolerance(tolerance)
     sources = sources or default_sources()
-    loaded = load_sources(sources, base)
+    loaded = load_sources(sources, base, reference_dir)
+    reference = template(data_dir, loaded.reference)
+    linked = on_scratch_copy(reference, lambda store: link(store, loaded.records, base, tolerance))
+    loaded.derived, loaded.units = canonical(linked.derived), linked.units
     report = validate(loaded.data(), loaded.shapes, ontology=loaded.ontology)
     if not report.conforms:
         raise ValidationFailed(report)
-    version = version_id(sources, base)
-    reused = publish(data_dir, version, loaded, base, report)
+    version = version_id(sources, base, reference_dir, tolerance)
+    reused = publish(data_dir, version, loaded, base, report, linked.consistency)
     folder = data_dir / VERSIONS / version
     manifest = read_manifest(folder)
-    return BuildResult(version, folder, manifest["counts"], report, reused, manifest)
+    counts = manifest["counts"]
+    return BuildResult(version, folder, counts, report, reused, manifest, linked.consistency)
 
 
 def current_version(data_dir: Path) -> Path:

@@ -47,6 +47,29 @@ class NoBuildError(StoreError):
     """No validated build exists yet in the data directory."""
 
 
+class StoreUnavailable(StoreError):
+    """The remote store cannot be reached, or refuses us; ``detail`` says how (a 503 to clients).
+
+    Transient by nature: the next request tries again, so the service recovers by itself.
+    """
+
+    key = "store-unavailable"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NoPublication(NoBuildError):
+    """The remote store holds no version published by ``cls-kg publish``."""
+
+    key = "no-publication"
+
+
+class PublishError(StoreError):
+    """A version cannot be published to (or rolled back in) a remote store; nothing switched."""
+
+
 # --- Refusals and failures of the query service (server/errors.py maps each to HTTP) ---------
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from . import scan
+from . import queries, scan
 from .errors import NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
 from .namespaces import PREFIXES
 from .results import (
@@ -85,6 +85,10 @@ class Store(ABC):
     @abstractmethod
     def answer(self, request: QueryRequest) -> Answer:
         """Run any query and serialise its result in the format asked for its kind."""
+
+    def graph_names(self) -> list[str]:
+        """The named graphs of the dataset (a remote store knows them without a query)."""
+        return sorted(str(row["graph"]) for row in self.select(queries.load("named-graphs")))
 
 
 def to_rdflib(term: Any) -> Node:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .link import reference_context
 from .sources import default_sources, parse_files
 from .validation import Report, validate
 
@@ -31,5 +32,6 @@ def validate_files(paths: Sequence[Path]) -> Report:
     handed_in = parse_files(paths)
     shipped = parse_files(sources.records)
     data = handed_in + context_for(handed_in, shipped) + parse_files(sources.vocabularies)
+    data += reference_context(data)  # the official units the files point at
     report = validate(data, parse_files(sources.shapes), ontology=parse_files(sources.ontology))
     return report.restricted_to({str(s) for s in handed_in.subjects()})

@@ -2,7 +2,9 @@
 
 ``create_app`` reads the settings in layers (``config.py``), wires the store accessor, the
 error handlers, rate limiting and CORS, and registers the blueprints: ``sparql`` (the SPARQL
-1.1 Protocol endpoint, its service description and query page) and ``meta`` (health).
+1.1 Protocol endpoint, its service description and query page), ``meta`` (health),
+``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps`` and, last, ``resources``
+(every other path dereferences the IRI it stands for).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, errors, meta, ratelimit, sparql
+from . import catalog, config, dumps, errors, landing, meta, ratelimit, resources, sparql
 from .service import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 
-BLUEPRINTS = (sparql.bp, meta.bp)
+BLUEPRINTS = (sparql.bp, meta.bp, landing.bp, catalog.bp, dumps.bp, resources.bp)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": f"{ROW_LIMIT_HEADER}, {TRUNCATED_HEADER}, Retry-After",

@@ -13,6 +13,7 @@ from typing import Any
 
 from cls_kg.graph.errors import ConfigError
 from cls_kg.graph.namespaces import DEFAULT_BASE
+from cls_kg.graph.remote import RemoteConfig
 
 ENV_PREFIX = "CLS_KG_"
 
@@ -41,6 +42,12 @@ SETTINGS: dict[str, Setting] = {
     "SERVICE_ALLOWLIST": Setting((), iri_list, "SERVICE endpoints queries may call"),
     "QUERY_WORKERS": Setting(1, int, "query processes (and concurrent requests) per web process"),
     "TRUSTED_PROXIES": Setting(0, int, "reverse proxies whose X-Forwarded-For is trusted"),
+    "CACHE_DIR": Setting(None, Path, "where gzip copies of dumps are kept ({DATA_DIR}/cache)"),
+    "STORE_URL": Setting("", str, "SPARQL query URL of a remote store; empty: the embedded one"),
+    "STORE_USER": Setting(None, str, "user name at the remote store (else the URL's user@)"),
+    "STORE_PASSWORD": Setting(None, str, "password at the remote store (else the URL's)"),
+    "STORE_AUTH": Setting("basic", str, "HTTP authentication at the remote store: basic, digest"),
+    "STORE_ENGINE": Setting("auto", str, "remote engine: auto (Server header), oxigraph, ..."),
 }
 
 #: Settings that must be positive numbers, and those that may also be zero.
@@ -63,7 +70,11 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def check(values: Mapping[str, Any]) -> None:
-    """Refuse numbers out of range, naming the setting."""
+    """Refuse numbers out of range and unusable remote store settings, naming the setting."""
+    if values["STORE_URL"]:
+        RemoteConfig.from_url(
+            values["STORE_URL"], auth=values["STORE_AUTH"], engine=values["STORE_ENGINE"]
+        )
     for name in POSITIVE:
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive, not {values[name]!r}")

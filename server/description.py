@@ -1,7 +1,8 @@
 """SPARQL 1.1 Service Description, served on ``GET /sparql`` without a query.
 
 The description is ``service-description.ttl`` (relative IRIs resolved against the
-endpoint's URL) plus the named graphs of the store, from ``queries/named-graphs.rq``.
+endpoint's URL) plus the named graphs of the store, from ``Store.graph_names()`` (engines
+differ on ``GRAPH ?g {}``: a remote store lists the graphs its publication names).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from flask import Response, current_app, request
 
 from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import GRAPH, RDF_FORMATS
-from cls_kg.graph.store import RESULT_PREFIXES, QueryRequest
+from cls_kg.graph.store import RESULT_PREFIXES
 
-from . import queries
 from .negotiation import Choice, media_type
 from .store import get_store
 
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
 PREFIXES = {**RESULT_PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SD = {name: ox.NamedNode(PREFIXES["sd"] + name) for name in ("namedGraph", "NamedGraph", "name")}
 
 
 @cache
@@ -36,9 +38,20 @@ def triples(endpoint: str) -> list[ox.Triple]:
     config = current_app.config
     text = template().substitute(timeout=f"{config['QUERY_TIMEOUT']:g}", rows=config["MAX_ROWS"])
     described = [q.triple for q in ox.parse(text, ox.RdfFormat.TURTLE, base_iri=endpoint)]
-    graphs = QueryRequest(queries.load("named-graphs"), {GRAPH: "ntriples"}, base_iri=endpoint)
-    body = get_store().answer(graphs).body
-    return described + [q.triple for q in ox.parse(body, ox.RdfFormat.N_TRIPLES)]
+    return described + named_graphs(ox.NamedNode(endpoint + "#dataset"), get_store().graph_names())
+
+
+def named_graphs(dataset: ox.NamedNode, names: list[str]) -> list[ox.Triple]:
+    """One ``sd:NamedGraph`` per graph of the dataset (SPARQL 1.1 Service Description, 3.4)."""
+    triples = []
+    for name in names:
+        entry = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, SD["namedGraph"], entry),
+            ox.Triple(entry, RDF_TYPE, SD["NamedGraph"]),
+            ox.Triple(entry, SD["name"], ox.NamedNode(name)),
+        ]
+    return triples
 
 
 def respond(choice: Choice) -> Response:

@@ -23,6 +23,7 @@ from cls_kg.graph.errors import (
     RateLimited,
     StoreBusy,
     StoreError,
+    StoreUnavailable,
     UnsupportedMediaType,
 )
 from cls_kg.graph.results import FORMATS
@@ -41,8 +42,15 @@ STATUS: dict[type[ClsKgError], int] = {
     QueryTimeout: 503,
     StoreBusy: 503,
     NoBuildError: 503,
+    StoreUnavailable: 503,
     ClsKgError: 500,
 }
+
+#: 503s of the service's situation rather than of its code: not logged as errors.
+EXPECTED = (QueryTimeout, StoreBusy, NoBuildError)
+
+#: Seconds a client should wait before trying again, per error (a 429 says its own).
+RETRY_AFTER: dict[type[ClsKgError], str] = {StoreUnavailable: "5", NoBuildError: "30"}
 
 #: Message keys of the errors that do not carry one.
 KEYS: dict[type[ClsKgError], str] = {
@@ -88,14 +96,19 @@ def write(status: int, key: str, message: str, headers: dict[str, str] | None = 
 
 
 def extra_headers(error: ClsKgError) -> dict[str, str]:
-    """Headers some errors add: when to come back after a 429."""
-    return {"Retry-After": error.detail} if isinstance(error, RateLimited) else {}
+    """Headers some errors add: when to come back after a 429 or a 503 of the store."""
+    if isinstance(error, RateLimited):
+        return {"Retry-After": error.detail}
+    wait = next((RETRY_AFTER[c] for c in type(error).__mro__ if c in RETRY_AFTER), None)
+    return {"Retry-After": wait} if wait else {}
 
 
 def project_error(error: ClsKgError) -> Response:
     """Flask handler for every error of the project."""
     status = status_of(error)
-    if status >= 500 and not isinstance(error, QueryTimeout | StoreBusy | NoBuildError):
+    if isinstance(error, StoreUnavailable):
+        current_app.logger.warning("store unavailable: %s", error)
+    elif status >= 500 and not isinstance(error, EXPECTED):
         current_app.logger.error("request failed: %r", error)
     return write(status, key_of(error), message_of(error, language()), extra_headers(error))
 

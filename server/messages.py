@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
 LANGUAGES = ("fr", "en")
+LANGUAGE_COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
 
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
@@ -41,6 +43,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store-error": {
         "fr": "Erreur du stockage : {detail}",
         "en": "Store error: {detail}",
+    },
+    "store-unavailable": {
+        "fr": "Le stockage du graphe ne répond pas pour le moment ; réessayez dans quelques "
+        "secondes. ({detail})",
+        "en": "The graph store is not answering at the moment; try again in a few seconds. "
+        "({detail})",
+    },
+    "no-publication": {
+        "fr": "Aucune version n'est publiée dans le stockage distant : lancez « cls-kg publish "
+        "--to URL ». ({detail})",
+        "en": "No version is published in the remote store: run 'cls-kg publish --to URL'. "
+        "({detail})",
     },
     "query-error": {"fr": "Requête impossible : {detail}", "en": "Query failed: {detail}"},
     "missing-query": {
@@ -122,17 +136,156 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Limits: {timeout} s per query, {rows} rows per result.",
     },
     "other-language": {"fr": "English", "en": "Français"},
+    # linked-data pages (resources, ontology, landing, catalogue)
+    "nav-home": {"fr": "Accueil", "en": "Home"},
+    "nav-ontology": {"fr": "Ontologie", "en": "Ontology"},
+    "nav-catalog": {"fr": "Catalogue", "en": "Catalogue"},
+    "breadcrumb": {"fr": "Fil d'Ariane", "en": "Breadcrumb"},
+    "type": {"fr": "Type", "en": "Type"},
+    "type-is": {"fr": "Type :", "en": "Type:"},
+    "properties": {"fr": "Propriétés", "en": "Properties"},
+    "property": {"fr": "Propriété", "en": "Property"},
+    "value": {"fr": "Valeur", "en": "Value"},
+    "cited-by": {"fr": "Cité par", "en": "Referenced by"},
+    "total": {"fr": "{detail} au total", "en": "{detail} in all"},
+    "page-of": {"fr": "Page {page} sur {pages}", "en": "Page {page} of {pages}"},
+    "previous": {"fr": "← Page précédente", "en": "← Previous page"},
+    "next": {"fr": "Page suivante →", "en": "Next page →"},
+    "in-sparql": {"fr": "Voir dans l'éditeur SPARQL", "en": "Open in the SPARQL editor"},
+    "formats": {"fr": "Autres formats :", "en": "Other formats:"},
+    "not-found-title": {"fr": "Ressource inconnue", "en": "Unknown resource"},
+    "not-found-text": {
+        "fr": "Le graphe ne contient rien sur {detail}.",
+        "en": "The graph holds nothing about {detail}.",
+    },
+    "section-concepts": {"fr": "Concepts du schéma", "en": "Concepts of the scheme"},
+    "section-outline": {"fr": "Axes et actions", "en": "Axes and actions"},
+    "onto-contents": {"fr": "Sommaire", "en": "Contents"},
+    "onto-classes": {"fr": "Classes", "en": "Classes"},
+    "onto-object-properties": {"fr": "Propriétés d'objet", "en": "Object properties"},
+    "onto-datatype-properties": {"fr": "Propriétés de données", "en": "Datatype properties"},
+    "onto-individuals": {"fr": "Individus", "en": "Individuals"},
+    "onto-super-class": {"fr": "Sous-classe de", "en": "Subclass of"},
+    "onto-sub-class": {"fr": "Sous-classes", "en": "Subclasses"},
+    "onto-super-property": {"fr": "Sous-propriété de", "en": "Subproperty of"},
+    "onto-domain": {"fr": "Domaine", "en": "Domain"},
+    "onto-range": {"fr": "Portée", "en": "Range"},
+    "onto-inverse": {"fr": "Inverse de", "en": "Inverse of"},
+    "onto-used-as-domain": {
+        "fr": "Propriétés de ses instances",
+        "en": "Properties of its instances",
+    },
+    "onto-used-as-range": {"fr": "Propriétés qui y mènent", "en": "Properties leading to it"},
+    "onto-type": {"fr": "Type", "en": "Type"},
+    "onto-version": {"fr": "Version", "en": "Version"},
+    "onto-license": {"fr": "Licence", "en": "Licence"},
+    "onto-modified": {"fr": "Modifiée le", "en": "Modified"},
+    "onto-schemes": {"fr": "Vocabulaires", "en": "Vocabularies"},
+    "onto-shapes": {"fr": "Formes SHACL", "en": "SHACL shapes"},
+    "onto-shapes-intro": {
+        "fr": "Les formes SHACL qui valident les données, avec leur gravité et leur message.",
+        "en": "The SHACL shapes that validate the data, with their severity and message.",
+    },
+    "shapes-target": {"fr": "Classe cible", "en": "Target class"},
+    "shapes-path": {"fr": "Chemin", "en": "Path"},
+    "severity-Violation": {"fr": "Violation", "en": "Violation"},
+    "severity-Warning": {"fr": "Avertissement", "en": "Warning"},
+    "severity-Info": {"fr": "Information", "en": "Info"},
+    "landing-title": {
+        "fr": "Contrats locaux de santé — données ouvertes",
+        "en": "French local health contracts — open data",
+    },
+    "landing-intro": {
+        "fr": "Les contrats locaux de santé (CLS), créés par la loi HPST du 21 juillet 2009, "
+        "lient une agence régionale de santé et des collectivités pour un territoire et une "
+        "période, en axes stratégiques et en actions. Aucun registre national ne les publie : "
+        "ce graphe de connaissances les décrit fait par fait, chaque fait avec sa source, et "
+        "permet de les interroger d'un territoire à l'autre.",
+        "en": "French local health contracts (contrats locaux de santé, CLS), created by the "
+        "HPST act of 21 July 2009, bind a regional health agency and local authorities for a "
+        "territory and a period, in strategic axes and actions. No national register "
+        "publishes them: this knowledge graph describes them fact by fact, each fact with its "
+        "source, and lets you query them across territories.",
+    },
+    "figures": {"fr": "En chiffres", "en": "Figures"},
+    "count-contracts": {"fr": "contrats", "en": "contracts"},
+    "count-territories": {"fr": "territoires", "en": "territories"},
+    "count-signatories": {"fr": "signataires", "en": "signatories"},
+    "count-axes": {"fr": "axes", "en": "axes"},
+    "count-actions": {"fr": "actions décrites", "en": "described actions"},
+    "count-declaredActions": {"fr": "actions annoncées", "en": "announced actions"},
+    "themes-title": {
+        "fr": "Contrats, axes et actions par thème",
+        "en": "Contracts, axes and actions per theme",
+    },
+    "regions-title": {"fr": "Contrats par région", "en": "Contracts per région"},
+    "regions-none": {
+        "fr": "Aucun territoire n'est encore rattaché à une région.",
+        "en": "No territory is linked to a région yet.",
+    },
+    "contracts-title": {"fr": "Les contrats", "en": "The contracts"},
+    "filter-status": {"fr": "Statut", "en": "Status"},
+    "filter-theme": {"fr": "Thème", "en": "Theme"},
+    "filter-kind": {"fr": "Type de territoire", "en": "Territory kind"},
+    "filter-any": {"fr": "(tous)", "en": "(any)"},
+    "filter-apply": {"fr": "Filtrer", "en": "Filter"},
+    "filter-reset": {"fr": "Tout afficher", "en": "Show all"},
+    "no-contracts": {"fr": "Aucun contrat ne correspond.", "en": "No contract matches."},
+    "contracts-shown": {"fr": "{detail} contrat(s)", "en": "{detail} contract(s)"},
+    "col-contract": {"fr": "Contrat", "en": "Contract"},
+    "col-territory": {"fr": "Territoire", "en": "Territory"},
+    "col-status": {"fr": "Statut", "en": "Status"},
+    "col-generation": {"fr": "Génération", "en": "Generation"},
+    "col-period": {"fr": "Période", "en": "Period"},
+    "col-theme": {"fr": "Thème", "en": "Theme"},
+    "col-contracts": {"fr": "Contrats", "en": "Contracts"},
+    "col-axes": {"fr": "Axes", "en": "Axes"},
+    "col-actions": {"fr": "Actions", "en": "Actions"},
+    "col-region": {"fr": "Région", "en": "Région"},
+    "col-file": {"fr": "Fichier", "en": "File"},
+    "col-size": {"fr": "Taille", "en": "Size"},
+    "access-title": {"fr": "Accéder aux données", "en": "Get the data"},
+    "access-sparql": {"fr": "Interroger en SPARQL", "en": "Query with SPARQL"},
+    "access-ontology": {
+        "fr": "L'ontologie et ses vocabulaires",
+        "en": "The ontology and its vocabularies",
+    },
+    "access-shapes": {"fr": "Les formes SHACL", "en": "The SHACL shapes"},
+    "access-catalog": {
+        "fr": "Description DCAT-AP (catalogue)",
+        "en": "DCAT-AP description (catalogue)",
+    },
+    "access-void": {"fr": "Description VoID", "en": "VoID description"},
+    "dumps-title": {"fr": "Téléchargements", "en": "Downloads"},
+    "licence": {
+        "fr": "Données sous Licence Ouverte / Open Licence 2.0 (Etalab).",
+        "en": "Data under the Licence Ouverte / Open Licence 2.0 (Etalab).",
+    },
+    "version-built": {
+        "fr": "Version {version} publiée le {date}.",
+        "en": "Version {version} published on {date}.",
+    },
+    "catalog-title": {"fr": "Catalogue DCAT-AP", "en": "DCAT-AP catalogue"},
+    "void-title": {"fr": "Description VoID", "en": "VoID description"},
 }
 
 
 def language() -> str:
-    """The language of the current request: ``?lang=``, else Accept-Language, else French."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
+    """The language of the request: ``?lang=``, the cookie, Accept-Language, else French."""
+    for asked in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if asked in LANGUAGES:
+            return asked
     return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
 
 
 def say(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang`` with its placeholders filled."""
     return MESSAGES[key][lang].format(**values)
+
+
+def remember_language(response: Response) -> Response:
+    """A ``?lang=`` switch is kept in a cookie, so the next pages are in that language too."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=COOKIE_AGE, samesite="Lax")
+    return response

@@ -1,28 +1,68 @@
-"""Service metadata: health check, and the root sending people to the query page."""
+"""Service metadata: liveness, readiness, health (the landing page ``/`` is ``landing.py``).
+
+- ``/healthz``: the web process answers (it reads nothing): restart it when this fails;
+- ``/readyz``: the store answers a query and a version is served: ``200`` with the version,
+  else ``503`` with the reason, in the error format of the service: take the host out of
+  the load balancer until it recovers (it does by itself when the store comes back);
+- ``/health``: the version served, for people (``503`` like any route when nothing is).
+
+None is rate limited or cached.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, url_for
-from werkzeug.wrappers import Response as BaseResponse
+from flask import Blueprint, Response, current_app
 
-from cls_kg.graph.build import current_version
+from cls_kg.graph.errors import StoreError
+
+from . import queries
+from .errors import key_of, message_of, status_of
+from .messages import language
+from .store import backend_name, get_store, served
 
 bp = Blueprint("meta", __name__)
 
 
-@bp.route("/")
-def home() -> BaseResponse:
-    """The query page is the home page for now."""
-    return redirect(url_for("sparql.endpoint"))
+def as_json(body: dict[str, Any], status: int = 200) -> Response:
+    """A JSON answer that no cache keeps."""
+    response = Response(json.dumps(body), status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def version_fields() -> dict[str, Any]:
+    """The version served, its build time and the backend."""
+    manifest = served().manifest
+    return {
+        "version": manifest["version"],
+        "builtAt": manifest.get("built_at"),
+        "store": backend_name(current_app.config),
+    }
 
 
 @bp.route("/health")
 def health() -> Response:
-    """Is a version published, which one: for load balancers and people."""
-    manifest = json.loads(
-        (current_version(current_app.config["DATA_DIR"]) / "manifest.json").read_text()
-    )
-    body = {"status": "ok", "version": manifest["version"], "builtAt": manifest["built_at"]}
-    return Response(json.dumps(body), 200, mimetype="application/json")
+    """Is a version published, which one: for people."""
+    return as_json({"status": "ok", **version_fields()})
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    """The process is alive: it answers without touching the store."""
+    return as_json({"status": "alive"})
+
+
+@bp.route("/readyz")
+def readyz() -> Response:
+    """The store answers and a version is served; else 503 and why."""
+    try:
+        fields = version_fields()
+        get_store().ask(queries.load("ready"))
+    except StoreError as error:
+        status = status_of(error)
+        message = message_of(error, language())
+        return as_json({"status": "unavailable", "code": key_of(error), "message": message}, status)
+    return as_json({"status": "ready", **fields})

@@ -65,9 +65,10 @@ def serve(
     data_dir: Path | None = None,
     base_uri: str | None = None,
     workers: int = 2,
+    store_url: str = "",
 ) -> None:
     """Serve the built graph until stopped (the ``cls-kg serve`` command)."""
-    settings: dict[str, Any] = {}
+    settings: dict[str, Any] = {"STORE_URL": store_url} if store_url else {}
     if data_dir is not None:
         settings["DATA_DIR"] = data_dir
     if base_uri is not None:

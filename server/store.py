@@ -1,20 +1,32 @@
-"""The one way the server reaches the graph: ``get_store()``.
+"""The one way the server reaches the graph: ``get_store()``, and what it serves: ``served()``.
 
-The store it returns runs every query in a worker process under the configured deadline
-(``pool.py``) and applies the safety rules of ``policy.py`` to clients' queries.
+Two backends, chosen by configuration (``STORE_URL``), from the ``BACKENDS`` table:
+
+- ``embedded`` (``STORE_URL`` empty): the version ``current`` points at in the data folder;
+  every query runs in a worker process under the configured deadline (``pool.py``);
+- ``remote``: a SPARQL 1.1 store a version was published to (``cls-kg publish``), through
+  ``RemoteStore``; queries run over HTTP from the web process, with the deadline as timeout.
+
+Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from functools import partial
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
+from cls_kg.graph.build import VERSIONS as VERSIONS_DIR
 from cls_kg.graph.build import current_version
+from cls_kg.graph.remote import RemoteConfig, RemoteStore
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import OxigraphStore, QueryRequest, Row, Store
 
@@ -80,16 +92,141 @@ class Versions:
 VERSIONS = Versions()
 
 
-def get_store() -> PooledStore:
-    """The store of the current app, on the version ``current`` points at now."""
+class DirectStore(Store):
+    """A store called from the web process (remote: HTTP has its own deadline), policy first."""
+
+    def __init__(self, store: Store, allowlist: tuple[str, ...]) -> None:
+        self.store, self.allowlist = store, allowlist
+
+    def answer(self, request: QueryRequest) -> Answer:
+        """A client's query, checked against the safety rules, run and serialised."""
+        answer: Answer = UserQuery(request, self.allowlist).run(self.store)
+        return answer
+
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT query of the service itself."""
+        return self.store.select(query)
+
+    def ask(self, query: str) -> bool:
+        """Run an ASK query of the service itself."""
+        return self.store.ask(query)
+
+    def __len__(self) -> int:
+        """Number of quads served."""
+        return len(self.store)
+
+    def graph_names(self) -> list[str]:
+        """The named graphs served."""
+        return self.store.graph_names()
+
+
+@dataclass(frozen=True)
+class Served:
+    """The version served now: a key that changes with it, its folder and its manifest.
+
+    On the remote backend the folder is where this host would keep that version's build
+    (its dumps are served from there when it has them); the manifest comes from the store.
+    """
+
+    key: str
+    folder: Path
+    manifest: Mapping[str, Any] = field(compare=False)
+
+
+@lru_cache(maxsize=8)
+def read_manifest(folder: Path) -> Mapping[str, Any]:
+    """The manifest of a version folder (a new build is a new folder)."""
+    manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return manifest
+
+
+class Backend(ABC):
+    """Where the served dataset lives."""
+
+    @abstractmethod
+    def store(self, config: Mapping[str, Any]) -> Store:
+        """The store answering this request."""
+
+    @abstractmethod
+    def served(self, config: Mapping[str, Any]) -> Served:
+        """The version served now."""
+
+
+class Embedded(Backend):
+    """The version ``current`` points at, in worker processes holding the embedded store."""
+
+    def store(self, config: Mapping[str, Any]) -> Store:
+        """The pooled store of the current version."""
+        version = VERSIONS.get(config["DATA_DIR"])
+        opener = partial(OxigraphStore.open_read_only, version / "store")
+        pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"])
+        return PooledStore(pool, config["QUERY_TIMEOUT"], config["SERVICE_ALLOWLIST"])
+
+    def served(self, config: Mapping[str, Any]) -> Served:
+        """The folder ``current`` points at, and its manifest."""
+        folder = VERSIONS.get(config["DATA_DIR"])
+        return Served(str(folder), folder, read_manifest(folder))
+
+
+def remote_config(config: Mapping[str, Any]) -> RemoteConfig:
+    """The remote store's settings, from the app's."""
+    return RemoteConfig.from_url(
+        config["STORE_URL"],
+        user=config["STORE_USER"],
+        password=config["STORE_PASSWORD"],
+        auth=config["STORE_AUTH"],
+        engine=config["STORE_ENGINE"],
+        timeout=config["QUERY_TIMEOUT"],
+    )
+
+
+class Remote(Backend):
+    """A remote SPARQL 1.1 store; one RemoteStore per configuration, shared by the requests."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stores: dict[RemoteConfig, RemoteStore] = {}
+
+    def remote(self, config: Mapping[str, Any]) -> RemoteStore:
+        """The RemoteStore of this configuration (it caches the pointer for a second)."""
+        settings = remote_config(config)
+        with self.lock:
+            return self.stores.setdefault(settings, RemoteStore(settings))
+
+    def store(self, config: Mapping[str, Any]) -> Store:
+        """The remote store, behind the safety rules."""
+        return DirectStore(self.remote(config), config["SERVICE_ALLOWLIST"])
+
+    def served(self, config: Mapping[str, Any]) -> Served:
+        """The version the store's pointer names, and the manifest published with it."""
+        publication = self.remote(config).publication()
+        folder = Path(config["DATA_DIR"]) / VERSIONS_DIR / publication.version
+        return Served(f"remote:{publication.version}", folder, publication.manifest)
+
+
+#: Backend name -> backend; ``backend_name`` picks one from the configuration.
+BACKENDS: dict[str, Backend] = {"embedded": Embedded(), "remote": Remote()}
+
+
+def backend_name(config: Mapping[str, Any]) -> str:
+    """``remote`` when a store URL is configured, else ``embedded``."""
+    return "remote" if config.get("STORE_URL") else "embedded"
+
+
+def get_store() -> Store:
+    """The store of the current app, on the version served now."""
     config = current_app.config
-    version = VERSIONS.get(config["DATA_DIR"])
-    opener = partial(OxigraphStore.open_read_only, version / "store")
-    pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"])
-    return PooledStore(pool, config["QUERY_TIMEOUT"], config["SERVICE_ALLOWLIST"])
+    return BACKENDS[backend_name(config)].store(config)
+
+
+def served() -> Served:
+    """The version the current app serves now."""
+    config = current_app.config
+    return BACKENDS[backend_name(config)].served(config)
 
 
 def warm(app: Flask) -> None:
     """Start the workers before the first request (gunicorn calls this in each web process)."""
     with app.app_context():
-        get_store()
+        if backend_name(app.config) == "embedded":
+            get_store()

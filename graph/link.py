@@ -1,0 +1,157 @@
+"""Step 2b of the flow: link the records to the reference data, and derive what follows.
+
+The curated records say which official units a territory covers (``cls:coversUnit``) or lies
+in (``cls:withinUnit``) and whether its composition is complete (``cls:compositionStatus``).
+This step adds the records to a throwaway store that holds the reference graph (a copy of
+``reference/template.py``'s) and runs the queries of ``queries/``: the départements and
+régions each territory lies in, its population and number of communes (only when its
+composition is complete), the reference units the records point at (for validation and the
+single-file dumps), and the input of the consistency report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from . import queries
+from .consistency import Consistency, compare
+from .namespaces import CLS, DEFAULT_BASE, PREFIXES, records_graph
+from .reference.divisions import DATA_DIR, load
+from .reference.rdf import dataset_iri, unit_quads
+from .store import OxigraphStore, Row, to_rdflib
+
+#: Properties that point from a territory at official units.
+LINKS = (CLS.coversUnit, CLS.withinUnit)
+
+#: Queries whose CONSTRUCT results make up the derived graph, in order.
+DERIVATIONS = ("derived-within", "derived-figures", "derived-provenance")
+
+#: Properties whose range is xsd:nonNegativeInteger (Oxigraph stores it as xsd:integer).
+NON_NEGATIVE: frozenset[Node] = frozenset(
+    {
+        CLS.derivedPopulation,
+        CLS.derivedCommuneCount,
+        CLS.derivedMemberCount,
+        CLS.municipalPopulation,
+    }
+)
+
+
+def derived_graph(base: str) -> str:
+    """Name of the named graph that holds what the build derives from the reference data."""
+    return f"{base}graph/derived"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What the link step adds to the records."""
+
+    derived: Graph
+    units: Graph
+    consistency: Consistency
+
+
+def add_records(store: ox.Store, records: Graph, base: str) -> OxigraphStore:
+    """The records next to the reference data, as the published store will hold them."""
+    data = records.serialize(format="nt", encoding="utf-8")
+    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(records_graph(base)))
+    return OxigraphStore(store)
+
+
+def bindings(base: str) -> dict[str, str]:
+    """The IRIs the link queries may take as pre-bound variables, by variable name."""
+    return {
+        "dataset": dataset_iri(base),
+        "graph": derived_graph(base),
+        "records": records_graph(base),
+    }
+
+
+def run(store: OxigraphStore, name: str, values: Mapping[str, str]) -> Any:
+    """Run one query of ``queries/`` with the given variables bound (those it mentions)."""
+    text = queries.load(name)
+    substitutions = {
+        ox.Variable(variable): ox.NamedNode(iri)
+        for variable, iri in values.items()
+        if re.search(rf"[?$]{variable}\b", text)
+    }
+    return store.raw_query(text, substitutions=substitutions)
+
+
+def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
+    """A pyoxigraph triple as rdflib terms, with the datatypes the records would have.
+
+    Oxigraph stores xsd:nonNegativeInteger as xsd:integer: the properties with that range
+    get it back. An xsd:string literal becomes a simple literal, as rdflib parses one.
+    """
+    predicate, value = to_rdflib(triple.predicate), to_rdflib(triple.object)
+    if predicate in NON_NEGATIVE:
+        value = Literal(str(value), datatype=XSD.nonNegativeInteger)
+    elif isinstance(value, Literal) and value.datatype == XSD.string:
+        value = Literal(str(value))
+    return to_rdflib(triple.subject), predicate, value
+
+
+def construct(store: OxigraphStore, name: str, values: Mapping[str, str]) -> Graph:
+    """The triples one CONSTRUCT query of ``queries/`` builds, as an rdflib graph."""
+    graph = Graph()
+    for triple in run(store, name, values):
+        graph.add(rdflib_triple(triple))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def select(store: OxigraphStore, name: str, values: Mapping[str, str]) -> list[Row]:
+    """The solutions of one SELECT query of ``queries/``, as rdflib terms."""
+    solutions = run(store, name, values)
+    names = [variable.value for variable in solutions.variables]
+    return [
+        {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+        for solution in solutions
+    ]
+
+
+def derive(store: OxigraphStore, base: str) -> Graph:
+    """The derived graph; each query sees what the previous ones derived."""
+    derived = Graph()
+    target = ox.NamedNode(derived_graph(base))
+    for name in DERIVATIONS:
+        found = construct(store, name, bindings(base))
+        derived += found
+        data = found.serialize(format="nt", encoding="utf-8")
+        store.store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
+    return derived
+
+
+def reference_context(graph: Graph, base: str = DEFAULT_BASE, directory: Path = DATA_DIR) -> Graph:
+    """The reference data's description of the units a graph points at, for validating it
+    without the whole reference graph (``cls-kg validate``)."""
+    iris = {str(unit) for p in LINKS for unit in graph.objects(None, p)}
+    context = Graph()
+    for quad in unit_quads(load(directory), base, iris):
+        context.add(rdflib_triple(quad))
+    return context
+
+
+def link(reference: ox.Store, records: Graph, base: str, tolerance: float) -> Linked:
+    """Derive links and figures, pick the units the records use, and compare the figures.
+
+    ``reference`` is a writable store holding the reference graph; the records and what is
+    derived are added to it.
+    """
+    store = add_records(reference, records, base)
+    derived = derive(store, base)
+    units = construct(store, "linked-units", bindings(base))
+    dataset = select(store, "reference-dataset", bindings(base))
+    rows = select(store, "territory-figures", {})
+    return Linked(derived, units, compare(rows, dataset[0] if dataset else {}, tolerance))

@@ -1,0 +1,1 @@
+MOVE GRAPH $source TO GRAPH $target ;

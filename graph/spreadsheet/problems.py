@@ -1,0 +1,134 @@
+"""Problems in the publisher's terms: a cell (sheet, row as shown, column letter and header),
+what is wrong and how to fix it, in French and English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..errors import CellError
+from .messages import PROBLEMS, WORDS
+
+LANGUAGES = ("fr", "en")
+SEVERITY_ORDER = ("Violation", "Warning", "Info")
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 1-based column index: 1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a problem is: a sheet, a row (header = 1) and a column, as far as known."""
+
+    sheet: str
+    row: int | None = None
+    column: int | None = None
+    header: str | None = None
+
+    @property
+    def letter(self) -> str | None:
+        """The column letter, when the column exists in the file."""
+        return column_letter(self.column) if self.column else None
+
+    @property
+    def ref(self) -> str:
+        """The usual spreadsheet reference: Contrat!H5, Contrat!5, Contrat."""
+        return f"{self.sheet}!{self.letter or ''}{self.row or ''}".rstrip("!")
+
+    def describe(self, lang: str) -> str:
+        """The cell in words: feuille « Contrat », ligne 5, colonne H (« Statut »)."""
+        words = WORDS[lang]
+        parts = [words["sheet"].format(sheet=self.sheet)]
+        if self.row:
+            parts.append(words["row"].format(row=self.row))
+        if self.letter:
+            parts.append(words["column"].format(letter=self.letter, header=self.header))
+        elif self.header:
+            parts.append(words["missing-column"].format(header=self.header))
+        return ", ".join(parts)
+
+    def order(self) -> tuple[int, int]:
+        """Row then column, for sorting."""
+        return (self.row or 0, self.column or 0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, with its text in every language."""
+
+    severity: str
+    cell: Cell
+    rule: str
+    what: Mapping[str, str] = field(default_factory=dict)
+    fix: Mapping[str, str] = field(default_factory=dict)
+    value: str | None = None
+    resource: str | None = None
+    property: str | None = None
+
+    def where(self, lang: str) -> str:
+        """The cell in words, capitalised to start a line."""
+        text = self.cell.describe(lang)
+        return text[:1].upper() + text[1:]
+
+    def as_dict(self, lang: str) -> dict[str, object]:
+        """The problem for JSON: location, texts in ``lang``, and the technical details."""
+        return {
+            "severity": self.severity,
+            "sheet": self.cell.sheet,
+            "row": self.cell.row,
+            "column": self.cell.letter,
+            "header": self.cell.header,
+            "cell": self.cell.ref,
+            "message": self.what[lang],
+            "fix": self.fix[lang],
+            "value": self.value,
+            "rule": self.rule,
+            "resource": self.resource,
+            "property": self.property,
+        }
+
+
+def quoted(value: object, lang: str) -> str:
+    """A list of values quoted the way each language quotes."""
+    if isinstance(value, list | tuple):
+        return ", ".join(WORDS[lang]["quote"].format(v) for v in value) or "—"
+    return str(value)
+
+
+def texts(key: str, values: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """The what/fix texts of a problem key in every language."""
+    what: dict[str, str] = {}
+    fix: dict[str, str] = {}
+    for lang in LANGUAGES:
+        filled = {name: quoted(value, lang) for name, value in values.items()}
+        what_text, fix_text = PROBLEMS[key][lang]
+        what[lang], fix[lang] = what_text.format(**filled), fix_text.format(**filled)
+    return what, fix
+
+
+def problem(
+    key: str, cell: Cell, severity: str = "Violation", value: str | None = None, **values: object
+) -> Problem:
+    """A problem of the template's own checks, named by its key in ``messages.PROBLEMS``."""
+    return make(key, cell, severity, value, values)
+
+
+def make(
+    key: str, cell: Cell, severity: str, value: str | None, values: Mapping[str, object]
+) -> Problem:
+    """A problem from its key, place, severity, value and the other words of its message."""
+    filled = {"value": value or "", "header": cell.header or "", "sheet": cell.sheet, **values}
+    what, fix = texts(key, filled)
+    return Problem(severity, cell, f"spreadsheet:{key}", what, fix, value)
+
+
+def at_cell(error: CellError, cell: Cell) -> Problem:
+    """The problem a codec raised, placed at the cell it was reading."""
+    return make(error.key, cell, "Violation", error.value, error.values)

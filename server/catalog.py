@@ -1,0 +1,158 @@
+"""The DCAT-AP catalogue (``/catalog``) and the VoID description (``/.well-known/void``).
+
+Both are Turtle templates in ``catalog/`` filled from the served version's manifest (build
+time, dumps, named graphs) and negotiated like any resource: RDF formats or an HTML page.
+Their IRIs are under the data base (``{base}catalog#dataset`` ...), so they dereference here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from string import Template
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from rdflib import URIRef
+
+from cls_kg.graph.results import RDF_FORMATS
+from cls_kg.graph.store import RESULT_PREFIXES
+
+from . import pages, published, ratelimit
+from .describe import fill, labels_in, rdflib_triples
+from .dumps import dump_type
+from .messages import language, remember_language
+from .negotiation import media_type
+from .resources import HTML_TYPE, finish, negotiate
+from .store import get_store
+from .view import Builder, Labeller, by_subject
+
+TEMPLATES = Path(__file__).resolve().parent / "catalog"
+PREFIXES = {
+    **RESULT_PREFIXES,
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+}
+
+bp = Blueprint("catalog", __name__)
+bp.before_request(ratelimit.limit)
+bp.after_request(remember_language)
+
+
+@cache
+def template(name: str) -> Template:
+    """A Turtle template of ``catalog/``, read once."""
+    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def parse(template_name: str, **values: object) -> list[ox.Triple]:
+    """A filled template as triples."""
+    text = template(template_name).substitute({k: str(v) for k, v in values.items()})
+    return [quad.triple for quad in ox.parse(text, ox.RdfFormat.TURTLE)]
+
+
+def common() -> dict[str, str]:
+    """Placeholders every template may use."""
+    version = published.current()
+    return {
+        "base": current_app.config["BASE_URI"],
+        "modified": version.built_at.isoformat(),
+        "version": str(version.manifest.get("version", "")),
+    }
+
+
+def catalog_triples() -> list[ox.Triple]:
+    """The DCAT-AP description: catalogue, dataset, service, one distribution per dump."""
+    values = common()
+    triples = parse("catalog.ttl", **values)
+    for name, dump in sorted(published.current().dumps.items()):
+        media, filetype = dump_type(name)
+        triples += parse(
+            "distribution.ttl",
+            **values,
+            name=name,
+            media=media,
+            filetype=filetype,
+            bytes=dump.bytes,
+            sha256=dump.sha256,
+        )
+    return triples
+
+
+def example_resource() -> str:
+    """A contract to name as VoID's example resource (the base when there is none)."""
+    rows = get_store().select(fill("example-resource"))
+    return str(rows[0]["resource"]) if rows else current_app.config["BASE_URI"]
+
+
+def void_triples() -> list[ox.Triple]:
+    """The VoID description: the dataset, its dumps and its named graphs as subsets."""
+    values = common()
+    manifest = published.current().manifest
+    triples = parse(
+        "void.ttl", **values, triples=manifest.get("quads", 0), example=example_resource()
+    )
+    for name in sorted(published.current().dumps):
+        triples += parse("void-dump.ttl", **values, name=name)
+    for n, (graph, size) in enumerate(sorted(manifest.get("graphs", {}).items()), start=1):
+        triples += parse("void-graph.ttl", **values, n=n, graph=graph, triples=size)
+    return triples
+
+
+#: Document name -> (its path, its triples, the subject its page starts with).
+DOCUMENTS: dict[str, tuple[str, Callable[[], list[ox.Triple]], str]] = {
+    "catalog": ("/catalog", catalog_triples, "catalog"),
+    "void": ("/.well-known/void", void_triples, ".well-known/void"),
+}
+
+
+def subjects_first(triples: Iterable[ox.Triple], first: str) -> list[str]:
+    """The IRI subjects of a document, ``first`` leading, the others in order."""
+    names = sorted({t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)})
+    return sorted(names, key=lambda s: (s != first, s))
+
+
+def html(name: str, triples: list[ox.Triple]) -> str:
+    """A document as a page: one section per described resource."""
+    lang = language()
+    rdf = rdflib_triples(triples)
+    names = Labeller(labels_in(rdf), lang, pages.href)
+    builder = Builder(by_subject(rdf), names)
+    first = current_app.config["BASE_URI"] + DOCUMENTS[name][2]
+    sections = [
+        (names.link(URIRef(s)), s, builder.rows(URIRef(s))) for s in subjects_first(triples, first)
+    ]
+    local = request.script_root + DOCUMENTS[name][0]
+    return render_template(
+        "document.html", **pages.context(lang), name=name, sections=sections, local=local
+    )
+
+
+def respond(name: str, extension: str | None) -> Response:
+    """A document in the negotiated (or extension's) format."""
+    fmt = negotiate(extension)
+    path, triples_for, _ = DOCUMENTS[name]
+    triples = triples_for()
+    if fmt == "html":
+        response = Response(html(name, triples), 200, content_type=HTML_TYPE)
+    else:
+        body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=PREFIXES) or b""
+        response = Response(body, 200, content_type=media_type(fmt))
+    return finish(response, request.script_root + path, fmt, negotiated=extension is None)
+
+
+@bp.route("/catalog", defaults={"extension": None})
+@bp.route("/catalog.<any(html,ttl,jsonld,nt,rdf):extension>")
+def catalog(extension: str | None) -> Response:
+    """The DCAT-AP catalogue."""
+    return respond("catalog", extension)
+
+
+@bp.route("/.well-known/void", defaults={"extension": None})
+@bp.route("/.well-known/void.<any(html,ttl,jsonld,nt,rdf):extension>")
+def void(extension: str | None) -> Response:
+    """The VoID description."""
+    return respond("void", extension)

@@ -1,0 +1,63 @@
+"""What the served version published besides its store: the manifest and the dumps folder.
+
+Read once per version (``store.served()`` gives a key that changes with the version). On the
+remote backend the manifest is the one published to the store, and the dumps are served
+when this host has that version's folder (built here, or copied from the build host).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .store import Served, served
+
+DUMPS = "dumps"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One published dump: its file, size and digest."""
+
+    name: str
+    path: Path
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """A published version: its folder, manifest and dumps."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    dumps: dict[str, Dump]
+
+    @property
+    def built_at(self) -> datetime:
+        """When the version was built (the manifest's time, else the folder's)."""
+        text = self.manifest.get("built_at")
+        if text:
+            return datetime.fromisoformat(text)
+        return datetime.fromtimestamp(self.folder.stat().st_mtime).astimezone()
+
+
+@lru_cache(maxsize=8)
+def read_version(now: Served) -> Version:
+    """The dumps a version's manifest lists, in its folder (its key is the cache key)."""
+    folder, manifest = now.folder, now.manifest
+    dumps = {
+        entry["name"]: Dump(
+            entry["name"], folder / DUMPS / entry["name"], entry["bytes"], entry["sha256"]
+        )
+        for entry in manifest.get("dumps", [])
+    }
+    return Version(folder, dict(manifest), dumps)
+
+
+def current() -> Version:
+    """The version served now."""
+    return read_version(served())

@@ -1,0 +1,98 @@
+"""Sections a resource page adds for some classes: a scheme's concepts, a contract's plan.
+
+``SECTIONS`` maps a class to the function that gathers its section; a page shows the
+sections of every class of the resource, each drawn by ``templates/sections/{name}.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
+
+from cls_kg.graph.namespaces import CLS
+from cls_kg.graph.store import Row, Store
+
+from .describe import fill, iri_term, labels
+from .view import Labeller, Page, Value, pick
+
+Href = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a section: a linked resource, a note, a text and sub-entries."""
+
+    value: Value
+    note: str = ""
+    text: str = ""
+    children: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled list of entries, drawn by the template ``sections/{name}.html``."""
+
+    name: str
+    title_key: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def position(row: Row, name: str) -> int:
+    """A position (``cls:position``) for sorting; unnumbered items last."""
+    value = row.get(name)
+    return int(str(value)) if value is not None and str(value).isdigit() else 1_000_000
+
+
+def concepts(store: Store, page: Page, lang: str, href: Href) -> Section:
+    """The concepts of a scheme: label, notation, definition in the page's language."""
+    rows = store.select(fill("scheme-concepts", this=iri_term(page.iri)))
+    found: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(row["concept"], {"definitions": [], "notation": ""})
+        if isinstance(row.get("definition"), Literal):
+            entry["definitions"].append(row["definition"])
+        entry["notation"] = str(row.get("notation", entry["notation"]))
+    names = Labeller(labels(store, found), lang, href)
+    entries = [
+        Entry(names.link(URIRef(c)), data["notation"], str(pick(data["definitions"], lang) or ""))
+        for c, data in found.items()
+    ]
+    return Section("concepts", "section-concepts", sorted(entries, key=lambda e: e.value.text))
+
+
+def outline(store: Store, page: Page, lang: str, href: Href) -> Section:
+    """A contract's axes, in their order, each with its actions."""
+    rows = store.select(fill("contract-outline", this=iri_term(page.iri)))
+    axes: dict[Any, tuple[int, list[tuple[int, Any]]]] = {}
+    for row in rows:
+        _, actions = axes.setdefault(row["axis"], (position(row, "axisPosition"), []))
+        if "action" in row:
+            actions.append((position(row, "actionPosition"), row["action"]))
+    terms = [*axes, *(a for _, acts in axes.values() for _, a in acts)]
+    names = Labeller(labels(store, terms), lang, href)
+    entries = [
+        Entry(
+            names.link(URIRef(axis)),
+            str(rank) if rank < 1_000_000 else "",
+            children=tuple(Entry(names.link(URIRef(a))) for _, a in sorted(set(actions))),
+        )
+        for axis, (rank, actions) in sorted(axes.items(), key=lambda item: item[1][0])
+    ]
+    return Section("outline", "section-outline", entries)
+
+
+#: Class IRI -> the section its resources get.
+SECTIONS: dict[str, Callable[[Store, Page, str, Href], Section]] = {
+    str(SKOS.ConceptScheme): concepts,
+    str(CLS.Contract): outline,
+}
+
+
+def render(store: Store, page: Page, lang: str, href: Href) -> list[Section]:
+    """The sections of a page's classes, those with entries."""
+    found = (SECTIONS[t](store, page, lang, href) for t in page.type_iris if t in SECTIONS)
+    return [section for section in found if section.entries]

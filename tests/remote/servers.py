@@ -1,0 +1,190 @@
+"""SPARQL servers the remote tests start on free loopback ports, and datasets published to them.
+
+``OxigraphServer`` runs the ``oxigraph`` command of the PyPI package of that name (``oxigraph
+serve``; in memory, or on disk when given a folder, so that it survives a restart).
+``VirtuosoServer`` (``test_virtuoso.py``, ``make test-virtuoso``) runs Debian's
+``virtuoso-t`` on a throw-away database.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+import pyoxigraph as ox
+
+from cls_kg.graph.build import current_version
+from cls_kg.graph.publish import publish
+from cls_kg.graph.remote import RemoteConfig
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+HERE = Path(__file__).resolve().parent
+STARTUP = 60.0  # seconds a server may take to answer its first query
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def answers(url: str) -> bool:
+    """Whether a SPARQL endpoint answers ``ASK {}``."""
+    request = urllib.request.Request(url + "?query=ASK%7B%7D")
+    request.add_header("Accept", "application/sparql-results+json")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class Server:
+    """A server process on a loopback port."""
+
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        """Its base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        """Its SPARQL query URL."""
+        raise NotImplementedError
+
+    def command(self) -> list[str]:
+        """How it is started."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Start it and wait until it answers a query."""
+        self.process = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + STARTUP
+        while not answers(self.query_url):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.command()[0]} did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop it at once (SIGKILL), as a crash would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        """Stop it cleanly."""
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+@dataclass
+class OxigraphServer(Server):
+    """``oxigraph serve``: in memory, or in ``location`` (kept across restarts)."""
+
+    location: Path | None = None
+
+    @property
+    def query_url(self) -> str:
+        """Oxigraph's query URL."""
+        return f"{self.base}/query"
+
+    def command(self) -> list[str]:
+        """``oxigraph serve --bind 127.0.0.1:PORT [--location DIR]``."""
+        where = ["--location", str(self.location)] if self.location else []
+        return [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{self.port}", *where]
+
+    def config(self, **options: object) -> RemoteConfig:
+        """Where to publish and query: /query, /update, /store."""
+        return RemoteConfig.from_url(
+            self.query_url,
+            update_url=f"{self.base}/update",
+            graph_store_url=f"{self.base}/store",
+            **options,  # type: ignore[arg-type]
+        )
+
+
+@dataclass
+class VirtuosoServer(Server):
+    """Debian's ``virtuoso-t`` on a new database in ``folder`` (user dba, password dba)."""
+
+    folder: Path = Path()
+    sql_port: int = field(default_factory=free_port)
+
+    @property
+    def query_url(self) -> str:
+        """Virtuoso's public query URL."""
+        return f"{self.base}/sparql"
+
+    def command(self) -> list[str]:
+        """``virtuoso-t +foreground +configfile virtuoso.ini``."""
+        values = {"folder": self.folder, "http": self.port, "sql": self.sql_port}
+        text = Template((HERE / "virtuoso.ini").read_text()).substitute(values)
+        (self.folder / "virtuoso.ini").write_text(text)
+        binary = shutil.which("virtuoso-t") or "virtuoso-t"
+        return [binary, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")]
+
+    def config(self, **options: object) -> RemoteConfig:
+        """Publishing goes to the authenticated endpoints (digest, dba)."""
+        return RemoteConfig.from_url(
+            self.query_url,
+            update_url=f"{self.base}/sparql-auth",
+            graph_store_url=f"{self.base}/sparql-graph-crud-auth",
+            user="dba",
+            password="dba",
+            auth="digest",
+            **options,  # type: ignore[arg-type]
+        )
+
+
+def with_dumps(data_dir: Path, folder: Path) -> Path:
+    """A version folder with its quad dump, for data folders written without dumps."""
+    version = current_version(data_dir)
+    if any((version / "dumps").glob("*.nq*")):
+        return version
+    (folder / "dumps").mkdir(parents=True)
+    shutil.copy(version / "manifest.json", folder / "manifest.json")
+    store = ox.Store.read_only(str(version / "store"))
+    (folder / "dumps" / "cls-kg.nq").write_bytes(store.dump(format=ox.RdfFormat.N_QUADS))
+    return folder
+
+
+def edited_version(source: Path, folder: Path, version: str, extra: bytes) -> Path:
+    """A copy of a version with another id and some more quads (a second publication)."""
+    (folder / "dumps").mkdir(parents=True)
+    manifest = json.loads((source / "manifest.json").read_text())
+    manifest["version"] = version
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    for dump in (source / "dumps").glob("*.nq*"):
+        shutil.copy(dump, folder / "dumps" / dump.name)
+    quads = folder / "dumps" / "cls-kg.nq"
+    quads.write_bytes(quads.read_bytes() + extra)
+    return folder
+
+
+def publish_data_dir(data_dir: Path, scratch: Path, config: RemoteConfig) -> str:
+    """Publish the version a data folder serves; its id."""
+    return publish(with_dumps(data_dir, scratch), config).version
