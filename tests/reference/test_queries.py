@@ -11,19 +11,29 @@ from cls_kg.graph.reference.divisions import Divisions
 from cls_kg.graph.reference.rdf import EPCI_KINDS
 from cls_kg.graph.store import OxigraphStore
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "queries"
-EXAMPLES = sorted((DOCS / "reference").glob("*.rq"))
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs" / "queries"
+#: The cross-dataset examples are examples of the query page (server/examples/17-20).
+EXAMPLES_DIR = REPO / "server" / "examples"
+NAMES = {
+    "population-by-region": "17-population-by-region",
+    "communes-in-several-cls": "18-communes-in-several-cls",
+    "territories-without-cls-in-force": "19-territories-without-cls-in-force",
+    "cls-per-epci-kind": "20-cls-per-epci-kind",
+}
+EXAMPLES = [EXAMPLES_DIR / f"{file}.rq" for file in NAMES.values()]
 FEDERATED = sorted((DOCS / "federated").glob("*.rq"))
 
 
 def rows(store: OxigraphStore, name: str) -> list[dict[str, str]]:
     """The answer of one example query, values as text."""
-    text = (DOCS / "reference" / f"{name}.rq").read_text(encoding="utf-8")
+    text = (EXAMPLES_DIR / f"{NAMES[name]}.rq").read_text(encoding="utf-8")
     return [{key: str(value) for key, value in row.items()} for row in store.select(text)]
 
 
 def test_there_are_the_four_examples_of_the_issue() -> None:
-    assert {p.stem for p in EXAMPLES} == {
+    assert all(p.exists() for p in EXAMPLES)
+    assert set(NAMES) == {
         "population-by-region",
         "communes-in-several-cls",
         "territories-without-cls-in-force",
