@@ -167,3 +167,41 @@ class CellError(ClsKgError):
 
 class UnknownContract(ClsKgError):
     """A contract asked for by the export is not in the records."""
+
+
+# --- Publication through the admin API (graph/ingest.py, graph/history.py) -----------------
+
+
+class VersionNotFound(ClsKgError):
+    """No kept version has this id (only the last few versions are kept)."""
+
+    key = "version-not-found"
+
+    def __init__(self, version: str) -> None:
+        super().__init__(version)
+        self.detail = version
+
+
+class AdminDisabled(RequestRefused):
+    """No admin token is configured: the admin API is off."""
+
+    def __init__(self) -> None:
+        super().__init__("admin-disabled")
+
+
+class NotAuthorised(RequestRefused):
+    """The admin request has no bearer token, or not the configured one."""
+
+    def __init__(self) -> None:
+        super().__init__("admin-unauthorised")
+
+
+class UploadRefused(RequestRefused):
+    """An upload that cannot even be looked at: no file, unknown kind, too large unpacked."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("upload-refused", detail)
+
+
+class FederationError(RequestRefused):
+    """A SERVICE block cannot be run remotely: endpoint failed, too many rows, nesting."""

@@ -13,9 +13,12 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from cls_kg.graph.errors import (
+    AdminDisabled,
     ClsKgError,
+    FederationError,
     NoBuildError,
     NotAcceptable,
+    NotAuthorised,
     ProtocolError,
     QueryRefused,
     QuerySyntaxError,
@@ -25,6 +28,8 @@ from cls_kg.graph.errors import (
     StoreError,
     StoreUnavailable,
     UnsupportedMediaType,
+    UploadRefused,
+    VersionNotFound,
 )
 from cls_kg.graph.results import FORMATS
 
@@ -38,11 +43,16 @@ STATUS: dict[type[ClsKgError], int] = {
     UnsupportedMediaType: 415,
     NotAcceptable: 406,
     QueryRefused: 403,
+    FederationError: 502,
     RateLimited: 429,
     QueryTimeout: 503,
     StoreBusy: 503,
     NoBuildError: 503,
     StoreUnavailable: 503,
+    AdminDisabled: 404,
+    NotAuthorised: 401,
+    UploadRefused: 400,
+    VersionNotFound: 404,
     ClsKgError: 500,
 }
 
@@ -99,6 +109,8 @@ def extra_headers(error: ClsKgError) -> dict[str, str]:
     """Headers some errors add: when to come back after a 429 or a 503 of the store."""
     if isinstance(error, RateLimited):
         return {"Retry-After": error.detail}
+    if isinstance(error, NotAuthorised):
+        return {"WWW-Authenticate": 'Bearer realm="cls-kg admin"'}
     wait = next((RETRY_AFTER[c] for c in type(error).__mro__ if c in RETRY_AFTER), None)
     return {"Retry-After": wait} if wait else {}
 
@@ -118,7 +130,7 @@ def http_detail(error: HTTPException) -> str:
     if error.code == 405:
         return ", ".join(getattr(error, "valid_methods", None) or ())
     if error.code == 413:
-        return str(current_app.config["MAX_BODY_BYTES"])
+        return str(request.max_content_length or current_app.config["MAX_BODY_BYTES"])
     return error.description or ""
 
 

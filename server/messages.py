@@ -67,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le paramètre « {detail} » ne peut être donné qu'une fois.",
         "en": "The '{detail}' parameter may be given only once.",
     },
+    "too-deep": {
+        "fr": "Requête trop imbriquée : {detail} niveaux de parenthèses ou d'accolades (200 au plus).",
+        "en": "Query nested too deeply: {detail} levels of brackets or braces (200 at most).",
+    },
     "wrong-media-type": {
         "fr": "Type de contenu non pris en charge pour une requête POST : « {detail} ». Utilisez "
         "application/x-www-form-urlencoded ou application/sparql-query.",
@@ -82,6 +86,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "LOAD, CLEAR, DROP ...) sont refusées.",
         "en": "This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
         "DROP ...) are refused.",
+    },
+    "service-failed": {
+        "fr": "Le service distant n'a pas répondu correctement : {detail}. Ajoutez SILENT au "
+        "SERVICE pour continuer sans lui.",
+        "en": "The remote service did not answer properly: {detail}. Add SILENT to the SERVICE "
+        "to go on without it.",
+    },
+    "service-too-many-rows": {
+        "fr": "Le service distant renvoie trop de lignes ({detail}) : restreignez le motif du "
+        "SERVICE (réglage CLS_KG_MAX_ROWS).",
+        "en": "The remote service returns too many rows ({detail}): narrow the SERVICE pattern "
+        "(setting CLS_KG_MAX_ROWS).",
+    },
+    "service-nested": {
+        "fr": "Un SERVICE imbriqué dans un autre SERVICE n'est pas pris en charge.",
+        "en": "A SERVICE nested in another SERVICE is not supported.",
+    },
+    "service-unparsable": {
+        "fr": "Bloc SERVICE illisible près de « {detail} ».",
+        "en": "Unreadable SERVICE block near '{detail}'.",
     },
     "service-not-allowed": {
         "fr": "SERVICE refusé : {detail} n'est pas dans la liste des services autorisés "
@@ -264,6 +288,48 @@ MESSAGES: dict[str, dict[str, str]] = {
     "version-built": {
         "fr": "Version {version} publiée le {date}.",
         "en": "Version {version} published on {date}.",
+    },
+    # the admin API and the history (server/admin.py, server/history.py)
+    "admin-disabled": {
+        "fr": "API d'administration désactivée (aucun jeton CLS_KG_ADMIN_TOKEN configuré).",
+        "en": "Admin API disabled (no CLS_KG_ADMIN_TOKEN configured).",
+    },
+    "admin-unauthorised": {
+        "fr": "Jeton d'administration absent ou invalide (en-tête Authorization: Bearer …).",
+        "en": "Missing or invalid admin token (header Authorization: Bearer …).",
+    },
+    "upload-refused": {
+        "fr": "Envoi refusé : joignez un fichier .xlsx, .zip (CSV), .ttl ou .jsonld ({detail}).",
+        "en": "Upload refused: send an .xlsx, .zip (CSV), .ttl or .jsonld file ({detail}).",
+    },
+    "version-not-found": {
+        "fr": "Version inconnue ou plus conservée : {detail}",
+        "en": "Unknown version, or no longer kept: {detail}",
+    },
+    "nav-history": {"fr": "Historique", "en": "History"},
+    "history-title": {"fr": "Historique des publications", "en": "Publication history"},
+    "history-intro": {
+        "fr": "Chaque version publiée du graphe : quand, par qui, avec quels changements "
+        "(enregistrés en PROV-O dans le graphe nommé de l'historique).",
+        "en": "Every published version of the graph: when, by whom, with which changes "
+        "(recorded as PROV-O in the history named graph).",
+    },
+    "history-version": {"fr": "Version", "en": "Version"},
+    "history-date": {"fr": "Date (UTC)", "en": "Date (UTC)"},
+    "history-publisher": {"fr": "Éditeur", "en": "Publisher"},
+    "history-changes": {"fr": "Changements", "en": "Changes"},
+    "history-dumps": {"fr": "Dumps", "en": "Dumps"},
+    "history-report": {"fr": "rapport de « {record} »", "en": "report of “{record}”"},
+    "history-triples": {
+        "fr": "{added} triplet(s) ajouté(s), {removed} retiré(s)",
+        "en": "{added} triple(s) added, {removed} removed",
+    },
+    "history-added": {"fr": "{count} contrat(s) ajouté(s)", "en": "{count} contract(s) added"},
+    "history-changed": {"fr": "{count} contrat(s) modifié(s)", "en": "{count} contract(s) changed"},
+    "history-removed": {"fr": "{count} contrat(s) retiré(s)", "en": "{count} contract(s) removed"},
+    "history-empty": {
+        "fr": "Aucune publication enregistrée pour cette version.",
+        "en": "No publication recorded for this version.",
     },
     "catalog-title": {"fr": "Catalogue DCAT-AP", "en": "DCAT-AP catalogue"},
     "void-title": {"fr": "Description VoID", "en": "VoID description"},

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from cls_kg.graph.errors import ClsKgError, QuerySyntaxError
+from cls_kg.graph.errors import ClsKgError, FederationError, QuerySyntaxError
+from cls_kg.graph.federation import inline_services, service_blocks
 from cls_kg.graph.store import QueryRequest, Store
 
 from . import policy
@@ -37,14 +38,24 @@ class UserQuery:
 
     request: QueryRequest
     allowlist: tuple[str, ...]
+    service_timeout: float = 30.0
 
     def run(self, store: Store) -> Any:
         """Check, run and serialise; an update that fails to parse is refused as an update."""
         policy.check(self.request.query, self.allowlist)
+        request = self.federated() if policy.mentions_service(self.request.query) else self.request
         try:
-            return store.answer(self.request)
+            return store.answer(request)
         except QuerySyntaxError as error:
             raise policy.explain(error, self.request.query) from error
+
+    def federated(self) -> QueryRequest:
+        """The request with its (allowed) SERVICE blocks already run through SPARQLWrapper."""
+        query = policy.unescape(self.request.query)  # section 19.2: escapes come first
+        inlined = inline_services(query, self.service_timeout, self.request.row_limit)
+        if service_blocks(inlined):  # pyoxigraph must never call out itself
+            raise FederationError("service-unparsable", "SERVICE")
+        return replace(self.request, query=inlined)
 
 
 Job = Call | UserQuery
