@@ -68,7 +68,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The '{detail}' parameter may be given only once.",
     },
     "too-deep": {
-        "fr": "Requête trop imbriquée : {detail} niveaux de parenthèses ou d'accolades (200 au plus).",
+        "fr": "Requête trop imbriquée : {detail} niveaux de parenthèses ou d'accolades "
+        "(200 au plus).",
         "en": "Query nested too deeply: {detail} levels of brackets or braces (200 at most).",
     },
     "wrong-media-type": {

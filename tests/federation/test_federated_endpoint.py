@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from ..server.conftest import Listener, app_with, listener  # noqa: F401 - the fixture
+from ..server.conftest import Listener, app_with
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
 FIXTURE = Path(__file__).parent / "data" / "remote.ttl"
@@ -114,7 +114,7 @@ def test_targets_outside_the_allow_list_are_refused(
     built_data_dir: Path,
     remote: str,
     listener: Listener,
-    target: str,  # noqa: F811
+    target: str,
 ) -> None:
     client = app_with(built_data_dir, SERVICE_ALLOWLIST=(remote,)).test_client()
     status, body = sparql(client, JOIN.format(endpoint=target.format(port=listener.port)))
@@ -124,7 +124,7 @@ def test_targets_outside_the_allow_list_are_refused(
 
 def test_redirects_from_an_allowed_endpoint_are_not_followed(
     built_data_dir: Path,
-    listener: Listener,  # noqa: F811
+    listener: Listener,
 ) -> None:
     """An allowed endpoint answering 302 to another address does not get it called."""
     elsewhere = socket.socket()
