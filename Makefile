@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser
+.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser bench soak test-virtuoso bench-throughput
 
 serve: $(STAMP)
 	$(BIN)/cls-kg serve --host $(HOST) --port $(PORT)
@@ -51,6 +51,25 @@ bench-sparql: $(STAMP)
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+bench-throughput: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+# The remote-store tests on Virtuoso Open Source (Debian's package, installed when missing):
+# slower than `make test` (a database per dataset), so a target of its own.
+test-virtuoso: $(STAMP)
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+		echo "installing Debian's virtuoso-opensource for the Virtuoso tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq virtuoso-opensource; }
+	CLS_KG_TEST_VIRTUOSO=1 $(BIN)/pytest tests/remote -k virtuoso
+
+# National scale: a generated graph of 600 contracts with the full reference data.
+bench: $(STAMP)
+	$(BIN)/python bench/national/bench.py
+
+soak: $(STAMP)
+	$(BIN)/python bench/national/soak.py $(if $(MINUTES),--minutes $(MINUTES))
 
 # A fresh Debian has python3 without venv/ensurepip: install python3-venv when it is missing.
 $(BIN)/python:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cls_kg.graph.build import build
 from cls_kg.graph.consistency import DEFAULT_TOLERANCE
 from cls_kg.graph.errors import ClsKgError, SourceError, ValidationFailed
+from cls_kg.graph.ingest import rebuild, roll_back
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.reference.divisions import DATA_DIR as REFERENCE_DIR
 from cls_kg.graph.reference.update import update as update_reference
@@ -41,7 +42,7 @@ def base_default() -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, validate and publish a version; print what was built."""
     try:
-        result = build(args.data_dir, base=args.base_uri, tolerance=args.tolerance / 100)
+        result = rebuild(args.data_dir, getpass.getuser(), args.base_uri, args.tolerance / 100)
     except ValidationFailed as failure:
         print(failure.report.to_text(args.lang), file=sys.stderr)
         print(say("refused", args.lang), file=sys.stderr)
@@ -131,6 +132,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_spreadsheet_commands(commands)
     add_reference_commands(commands)
     add_publish_command(commands)
+    add_rollback_command(commands)
     return parser
 
 
@@ -222,6 +224,25 @@ def add_reference_commands(commands: argparse._SubParsersAction[argparse.Argumen
     refresh.add_argument("--to", type=Path, default=REFERENCE_DIR, help="folder of the copy")
     refresh.set_defaults(handler=cmd_reference_update)
     add_common(refresh)
+
+
+# --- Rollback: serve an older kept version again (graph/history.py) --------------------------
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Point ``current`` at the version given, else at the one the current version replaced."""
+    version = roll_back(args.data_dir, args.version)
+    print(say("rollback-done", args.lang, version=version))
+    return EXIT_OK
+
+
+def add_rollback_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``rollback [VERSION]`` subcommand."""
+    back = commands.add_parser("rollback", help="serve an older kept version again")
+    back.add_argument("version", nargs="?", help="version id (default: the previous version)")
+    back.add_argument("--data-dir", type=Path, default=data_dir_default(), help="data folder")
+    back.set_defaults(handler=cmd_rollback)
+    add_common(back)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

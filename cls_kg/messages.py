@@ -7,6 +7,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Version {version} publiée dans {path}{reused}.",
         "en": "Version {version} published in {path}{reused}.",
     },
+    "rollback-done": {
+        "fr": "La version {version} est de nouveau servie.",
+        "en": "Version {version} is served again.",
+    },
     "reused": {
         "fr": " (sources inchangées : version existante réutilisée)",
         "en": " (sources unchanged: existing version reused)",

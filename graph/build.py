@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,6 +85,7 @@ class Loaded:
     reference: ReferenceSource
     derived: Graph = field(default_factory=Graph)
     units: Graph = field(default_factory=Graph)
+    extra: dict[str, Graph] = field(default_factory=dict)  # in the store, not in the dumps
 
     def data(self) -> Graph:
         """What the shapes validate: records and derived facts, with what they point at."""
@@ -181,6 +182,11 @@ def named_graphs(loaded: Loaded, base: str) -> dict[str, Graph]:
     }
 
 
+#: Called with the loaded sources, the version id and the (still hidden) version folder before
+#: anything is written to it: may add named graphs (``Loaded.extra``) and files (history).
+Annotate = Callable[[Loaded, str, Path], None]
+
+
 def write_store(
     path: Path, graphs: dict[str, Graph], reference: Template | None = None
 ) -> OxigraphStore:
@@ -246,18 +252,27 @@ def file_entry(path: Path) -> dict[str, Any]:
 
 def graph_sizes(loaded: Loaded, base: str, reference: Template) -> dict[str, int]:
     """Triples per named graph, the reference graph included."""
-    sizes = {name: len(graph) for name, graph in named_graphs(loaded, base).items()}
+    graphs = named_graphs(loaded, base) | loaded.extra
+    sizes = {name: len(graph) for name, graph in graphs.items()}
     sizes[reference_graph(base)] = reference.quads
     return sizes
 
 
 def write_version(
-    folder: Path, version: str, loaded: Loaded, base: str, report: Report, checks: Consistency
+    folder: Path,
+    version: str,
+    loaded: Loaded,
+    base: str,
+    report: Report,
+    checks: Consistency,
+    annotate: Annotate | None = None,
 ) -> dict[str, Any]:
     """Write store, dumps, consistency report and manifest of one version into an empty folder."""
+    if annotate is not None:
+        annotate(loaded, version, folder)
     graphs = named_graphs(loaded, base)
     reference = template(folder.parent.parent, loaded.reference)
-    store = write_store(folder / "store", graphs, reference)
+    store = write_store(folder / "store", graphs | loaded.extra, reference)
     write_dumps(folder / "dumps", graphs, loaded.merged(), reference)
     (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
@@ -304,7 +319,13 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def publish(
-    data_dir: Path, version: str, loaded: Loaded, base: str, report: Report, checks: Consistency
+    data_dir: Path,
+    version: str,
+    loaded: Loaded,
+    base: str,
+    report: Report,
+    checks: Consistency,
+    annotate: Annotate | None = None,
 ) -> bool:
     """Write the version unless it exists, then point ``current`` at it; True if reused."""
     versions = data_dir / VERSIONS
@@ -316,7 +337,7 @@ def publish(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            write_version(tmp, version, loaded, base, report, checks)
+            write_version(tmp, version, loaded, base, report, checks, annotate)
             os.rename(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -338,10 +359,16 @@ def build(
     sources: SourceSet | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     reference_dir: Path = divisions.DATA_DIR,
+    published: Path | None = None,
+    annotate: Annotate | None = None,
 ) -> BuildResult:
-    """Parse, link, validate, publish; raises ValidationFailed (writing nothing) on violations."""
+    """Parse, link, validate, publish; raises ValidationFailed (writing nothing) on violations.
+
+    ``published`` is a folder of records published since the shipped ones (read after them);
+    ``annotate`` adds what a new version carries besides the sources (``graph/history.py``).
+    """
     base, tolerance = check_base(base), check_tolerance(tolerance)
-    sources = sources or default_sources()
+    sources = sources or default_sources(published=published)
     loaded = load_sources(sources, base, reference_dir)
     reference = template(data_dir, loaded.reference)
     linked = on_scratch_copy(reference, lambda store: link(store, loaded.records, base, tolerance))
@@ -350,7 +377,7 @@ def build(
     if not report.conforms:
         raise ValidationFailed(report)
     version = version_id(sources, base, reference_dir, tolerance)
-    reused = publish(data_dir, version, loaded, base, report, linked.consistency)
+    reused = publish(data_dir, version, loaded, base, report, linked.consistency, annotate)
     folder = data_dir / VERSIONS / version
     manifest = read_manifest(folder)
     counts = manifest["counts"]

@@ -15,7 +15,10 @@ same SPARQL Update request as the graphs it lists:
 4. every staged graph is counted: a shortfall stops the publication, nothing switched;
 5. one SPARQL Update request (``queries/publication-switch.ru``) parks C's graphs that N
    changes or drops, moves N's parked graphs to their names and rewrites the pointer
-   (current N, previous C): on Oxigraph it is one transaction, readers see C or N, never both;
+   (current N, previous C): on Oxigraph it is one transaction, readers see C or N, never both.
+   On an engine whose readers can see a commit half done (Virtuoso: ``Engine.isolated``),
+   the pointer carries a "switching" mark from before that request until after it, and
+   ``RemoteStore`` runs again any query that overlapped the mark;
 6. parked graphs neither N nor C needs any more are dropped.
 
 ``--rollback`` is the same switch towards the previous version, whose changed graphs are
@@ -45,8 +48,6 @@ from .remote import PARKED_PREFIX, POINTER_GRAPH, RemoteConfig, RemoteStore
 
 CLSP = "urn:cls-kg:publication#"
 VERSION_PREFIX = "urn:cls-kg:version:"
-#: Lines per INSERT DATA request when no Graph Store Protocol URL is known.
-CHUNK_LINES = 20_000
 #: Seconds a load or the switch may take (a whole graph goes in one request).
 PUBLISH_TIMEOUT = 600.0
 
@@ -60,7 +61,7 @@ def as_is(data: bytes) -> bytes:
 QUAD_DUMPS: dict[str, Callable[[bytes], bytes]] = {".nq": as_is, ".nq.gz": gzip.decompress}
 
 #: The query URL's last path segment -> the update and graph store segments beside it.
-CONVENTIONS: dict[str, tuple[str, str | None]] = {
+CONVENTIONS: dict[str, tuple[str | None, str | None]] = {
     "query": ("update", "store"),  # Oxigraph server: /query, /update, /store
 }
 
@@ -172,13 +173,12 @@ def conventional(url: str) -> tuple[str | None, str | None]:
     """The update and graph store URLs an engine puts beside its query URL, when known."""
     parts = urlsplit(url)
     head, _, last = parts.path.rpartition("/")
-    found = CONVENTIONS.get(last)
-    if found is None:
-        return None, None
-    return tuple(  # type: ignore[return-value]
-        urlunsplit(parts._replace(path=f"{head}/{segment}")) if segment else None
-        for segment in found
-    )
+    update, graph_store = CONVENTIONS.get(last, (None, None))
+
+    def beside(segment: str | None) -> str | None:
+        return urlunsplit(parts._replace(path=f"{head}/{segment}")) if segment else None
+
+    return beside(update), beside(graph_store)
 
 
 def term(iri: str) -> str:
@@ -229,15 +229,15 @@ class Target:
         if self.config.graph_store_url:
             self.send_graph(graph, content.data)
         else:
-            for chunk in chunks(content.data):
+            for template, chunk in chunks(content.data, self.store.engine.insert_lines):
                 triples = chunk.decode("utf-8")
-                self.store.update(fill_update("insert-data", graph=term(graph), triples=triples))
+                self.store.update(fill_update(template, graph=term(graph), triples=triples))
 
     def send_graph(self, graph: str, data: bytes) -> None:
         """One graph through the Graph Store Protocol (a bulk load where the engine has one)."""
         engine = self.store.engine
-        parameters = [("graph", graph)] + ([(engine.bulk_load, "")] if engine.bulk_load else [])
-        url = f"{self.config.graph_store_url}?{urlencode(parameters).rstrip('=')}"
+        bulk = f"&{engine.bulk_load}" if engine.bulk_load else ""
+        url = f"{self.config.graph_store_url}?{urlencode({'graph': graph})}{bulk}"
         request = urllib.request.Request(url, data=data, method="POST")
         request.add_header("Content-Type", engine.upload_type)
         self.store.guarded(lambda: self.opener().open(request, timeout=self.config.timeout).read())
@@ -261,18 +261,20 @@ AUTH_HANDLERS: dict[str, Callable[[Any], urllib.request.BaseHandler]] = {
 }
 
 
-def chunks(data: bytes) -> Iterator[bytes]:
-    """N-Triples in requests of at most CHUNK_LINES lines; lines with blank nodes all in one.
+def chunks(data: bytes, size: int) -> Iterator[tuple[str, bytes]]:
+    """N-Triples in requests of at most ``size`` lines, each with its update template.
 
-    A blank node label names the same node only within one request.
+    Lines with blank nodes go all in one ``INSERT {...} WHERE {}``: a blank node label names
+    the same node only within one request, and some engines (Virtuoso) refuse blank nodes
+    in ``INSERT DATA``.
     """
     lines = data.splitlines(keepends=True)
     plain = [line for line in lines if b"_:" not in line]
-    for start in range(0, len(plain), CHUNK_LINES):
-        yield b"".join(plain[start : start + CHUNK_LINES])
+    for start in range(0, len(plain), size):
+        yield "insert-data", b"".join(plain[start : start + size])
     blank = [line for line in lines if b"_:" in line]
     if blank:
-        yield b"".join(blank)
+        yield "insert-template", b"".join(blank)
 
 
 # --- the switch ------------------------------------------------------------------------------
@@ -331,12 +333,12 @@ def version_triples(version: Published) -> list[Any]:
 
 CLSP_TERMS = {
     name: ox.NamedNode(CLSP + name)
-    for name in ("current", "previous", "id", "manifest", "graph", "name", "triples")
+    for name in ("current", "previous", "id", "manifest", "graph", "name", "triples", "switching")
 }
 
 
-def pointer(target: Published, previous: Published | None) -> str:
-    """The pointer graph's new content, as N-Triples."""
+def pointer(target: Published, previous: Published | None, switching: bool = False) -> str:
+    """The pointer graph's new content, as N-Triples (with the switch marker if asked)."""
     root = ox.NamedNode(POINTER_GRAPH)
     triples = [
         ox.Triple(root, CLSP_TERMS["current"], ox.NamedNode(VERSION_PREFIX + target.version))
@@ -345,17 +347,33 @@ def pointer(target: Published, previous: Published | None) -> str:
     if previous is not None:
         link = ox.NamedNode(VERSION_PREFIX + previous.version)
         triples += [ox.Triple(root, CLSP_TERMS["previous"], link), *version_triples(previous)]
+    if switching:
+        triples.append(ox.Triple(root, CLSP_TERMS["switching"], ox.Literal("true")))
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def switch(store: Target, current: Published | None, target: Published, sources: Sources) -> None:
-    """Serve ``target`` instead of ``current``, in one request; ``current`` becomes previous."""
+    """Serve ``target`` instead of ``current``, in one request; ``current`` becomes previous.
+
+    On an engine whose readers may see an update half done, the pointer is marked before and
+    unmarked after (each in its own request), and readers run their queries again meanwhile.
+    """
+    marked = not store.store.engine.isolated
     text = fill_update(
         "publication-switch",
         moves="\n".join(moves(current, target, sources)),
-        pointer=pointer(target, current),
+        pointer=pointer(target, current, switching=marked),
     )
+    if marked:
+        store.store.update(marker("INSERT"))
     store.store.update(text)
+    if marked:
+        store.store.update(marker("DELETE"))
+
+
+def marker(operation: str) -> str:
+    """The update that sets (INSERT) or clears (DELETE) the switch marker."""
+    return fill_update("switch-marker", operation=operation)
 
 
 def leftovers(state: State, target: Published) -> set[str]:

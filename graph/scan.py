@@ -39,6 +39,10 @@ UPDATE_KEYWORDS = frozenset(
 )
 
 
+#: Brackets that open and close a level of nesting (group, expression, blank node list).
+OPENERS, CLOSERS = frozenset("{(["), frozenset("})]")
+
+
 class Token(NamedTuple):
     """One terminal of the query text: its kind (a group name of ``_TOKEN``) and its text."""
 
@@ -87,3 +91,17 @@ def first_keyword(query: str) -> str | None:
 def looks_like_update(query: str) -> bool:
     """Whether the text is a SPARQL Update rather than a query."""
     return first_keyword(query) in UPDATE_KEYWORDS
+
+
+def depth(query: str) -> int:
+    """The deepest nesting of brackets outside strings, IRIs and comments (engines recurse)."""
+    level = deepest = 0
+    for token in tokens(query):
+        if token.kind != "other":
+            continue
+        if token.text in OPENERS:
+            level += 1
+            deepest = max(deepest, level)
+        elif token.text in CLOSERS:
+            level -= 1
+    return deepest

@@ -55,13 +55,17 @@ def ttl_files(directory: Path) -> tuple[Path, ...]:
     return tuple(sorted(directory.glob("*.ttl")))
 
 
-def default_sources(records_dir: Path | None = None) -> SourceSet:
-    """The shipped ontology, vocabularies and shapes, with the given (or shipped) records."""
+def default_sources(records_dir: Path | None = None, published: Path | None = None) -> SourceSet:
+    """The shipped ontology, vocabularies and shapes, with the given (or shipped) records.
+
+    ``published`` is a folder of records published since (``graph/ingest.py``): they are
+    read after the shipped ones.
+    """
     return SourceSet(
         ontology=ttl_files(ONTOLOGY_DIR),
         vocabularies=ttl_files(VOCABULARIES_DIR),
         shapes=ttl_files(SHAPES_DIR),
-        records=ttl_files(records_dir or RECORDS_DIR),
+        records=ttl_files(records_dir or RECORDS_DIR) + (ttl_files(published) if published else ()),
     )
 
 
@@ -94,17 +98,24 @@ def _reason_of(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+#: JSON-LD keys whose string values are URLs the parser fetches (JSON-LD 1.1, 3.1 and 4.1.10).
+FETCHED_KEYS = ("@context", "@import")
+
+
 def remote_contexts(node: object) -> list[str]:
-    """Every JSON-LD ``@context`` given by reference (a URL the parser would fetch)."""
+    """Every JSON-LD ``@context`` (or ``@import``) given by reference: a URL it would fetch."""
     if isinstance(node, list):
         return [url for item in node for url in remote_contexts(item)]
     if not isinstance(node, dict):
         return []
     found: list[str] = []
-    context = node.get("@context")
-    for item in context if isinstance(context, list) else [context]:
-        if isinstance(item, str):
-            found.append(item)
+    for key in FETCHED_KEYS:
+        value = node.get(key)
+        found.extend(
+            item
+            for item in (value if isinstance(value, list) else [value])
+            if isinstance(item, str)
+        )
     for value in node.values():
         found.extend(remote_contexts(value))
     return found
@@ -113,10 +124,11 @@ def remote_contexts(node: object) -> list[str]:
 def refuse_jsonld_remote_context(path: Path, data: bytes) -> None:
     """Parsing never fetches anything: a context given by URL is refused."""
     try:
-        document = json.loads(data)
+        urls = remote_contexts(json.loads(data))
     except json.JSONDecodeError as error:
         raise SourceError(path, f"JSON syntax error: {error.msg}", error.lineno) from error
-    urls = remote_contexts(document)
+    except RecursionError as error:
+        raise SourceError(path, "JSON nested too deeply") from error
     if urls:
         raise SourceError(path, f"remote JSON-LD contexts are not fetched: {urls[0]}")
 
@@ -148,7 +160,14 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         PRE_CHECKS[fmt](path, data)
     try:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except (BadSyntax, SyntaxError, ValueError, xml.sax.SAXException) as error:
+    except (
+        BadSyntax,
+        SyntaxError,
+        ValueError,
+        IndexError,
+        RecursionError,
+        xml.sax.SAXException,
+    ) as error:
         raise SourceError(path, _reason_of(error), _line_of(error)) from error
     return graph
 

@@ -3,7 +3,8 @@
 ``create_app`` reads the settings in layers (``config.py``), wires the store accessor, the
 error handlers, rate limiting and CORS, and registers the blueprints: ``sparql`` (the SPARQL
 1.1 Protocol endpoint, its service description and query page), ``meta`` (health),
-``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps`` and, last, ``resources``
+``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps``, ``admin`` (the admin API),
+``history`` (``/history``, per-version dumps, validation reports) and, last, ``resources``
 (every other path dereferences the IRI it stands for).
 """
 
@@ -13,17 +14,39 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import catalog, config, dumps, errors, landing, meta, ratelimit, resources, sparql
+from . import (
+    admin,
+    catalog,
+    config,
+    dumps,
+    errors,
+    history,
+    landing,
+    meta,
+    ratelimit,
+    resources,
+    sparql,
+)
 from .service import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 
-BLUEPRINTS = (sparql.bp, meta.bp, landing.bp, catalog.bp, dumps.bp, resources.bp)
+BLUEPRINTS = (
+    sparql.bp,
+    meta.bp,
+    landing.bp,
+    catalog.bp,
+    dumps.bp,
+    admin.bp,
+    history.bp,
+    resources.bp,
+)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": f"{ROW_LIMIT_HEADER}, {TRUNCATED_HEADER}, Retry-After",
 }
+CACHEABLE = ("GET", "HEAD")
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
@@ -39,6 +62,21 @@ def cors(response: Response) -> Response:
     return response
 
 
+def cache_control(response: Response) -> Response:
+    """Shared caches may keep public answers HTTP_MAX_AGE seconds (a new version shows within
+    that); not errors of the moment (5xx), nor answers to a user or setting a cookie."""
+    if "Cache-Control" in response.headers:  # dumps, probes: their own
+        return response
+    if response.status_code >= 500 or "Authorization" in request.headers:
+        response.headers["Cache-Control"] = "no-store"
+    elif "Set-Cookie" in response.headers:
+        response.headers["Cache-Control"] = "private, no-cache"
+    elif request.method in CACHEABLE and response.status_code in (200, 404):
+        age = current_app.config["HTTP_MAX_AGE"]
+        response.headers["Cache-Control"] = f"public, max-age={age}" if age else "no-cache"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Wire what the app needs: limits, error handlers, CORS, blueprints."""
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
@@ -49,6 +87,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     ratelimit.init_app(app)
     app.after_request(cors)
+    app.after_request(cache_control)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
 

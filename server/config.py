@@ -43,16 +43,26 @@ SETTINGS: dict[str, Setting] = {
     "QUERY_WORKERS": Setting(1, int, "query processes (and concurrent requests) per web process"),
     "TRUSTED_PROXIES": Setting(0, int, "reverse proxies whose X-Forwarded-For is trusted"),
     "CACHE_DIR": Setting(None, Path, "where gzip copies of dumps are kept ({DATA_DIR}/cache)"),
+    "HTTP_MAX_AGE": Setting(60, int, "seconds caches may reuse a page or result; 0: revalidate"),
     "STORE_URL": Setting("", str, "SPARQL query URL of a remote store; empty: the embedded one"),
     "STORE_USER": Setting(None, str, "user name at the remote store (else the URL's user@)"),
     "STORE_PASSWORD": Setting(None, str, "password at the remote store (else the URL's)"),
     "STORE_AUTH": Setting("basic", str, "HTTP authentication at the remote store: basic, digest"),
     "STORE_ENGINE": Setting("auto", str, "remote engine: auto (Server header), oxigraph, ..."),
+    "ADMIN_TOKEN": Setting("", str, "bearer token of the admin API; empty: the admin API is off"),
+    "ADMIN_NAME": Setting("admin", str, "publisher recorded for uploads made with the token"),
+    "ADMIN_MAX_UPLOAD_BYTES": Setting(10_000_000, int, "largest upload to the admin API"),
 }
 
 #: Settings that must be positive numbers, and those that may also be zero.
-POSITIVE = ("QUERY_TIMEOUT", "MAX_ROWS", "MAX_BODY_BYTES", "QUERY_WORKERS")
-NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES")
+POSITIVE = (
+    "QUERY_TIMEOUT",
+    "MAX_ROWS",
+    "MAX_BODY_BYTES",
+    "QUERY_WORKERS",
+    "ADMIN_MAX_UPLOAD_BYTES",
+)
+NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES", "HTTP_MAX_AGE")
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:

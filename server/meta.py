@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app
 from cls_kg.graph.errors import StoreError
 
 from . import queries
-from .errors import key_of, message_of, status_of
+from .errors import extra_headers, key_of, message_of, status_of
 from .messages import language
 from .store import backend_name, get_store, served
 
@@ -62,7 +62,9 @@ def readyz() -> Response:
         fields = version_fields()
         get_store().ask(queries.load("ready"))
     except StoreError as error:
-        status = status_of(error)
         message = message_of(error, language())
-        return as_json({"status": "unavailable", "code": key_of(error), "message": message}, status)
+        body = {"status": "unavailable", "code": key_of(error), "message": message}
+        response = as_json(body, status_of(error))
+        response.headers.update(extra_headers(error))
+        return response
     return as_json({"status": "ready", **fields})

@@ -18,7 +18,7 @@ from cls_kg.graph.namespaces import PREFIXES
 from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_json
 
 from . import service
-from .errors import message_of, status_of
+from .errors import extra_headers, message_of, status_of
 from .examples import Example, examples, find
 from .messages import language, say
 from .protocol import Operation
@@ -119,14 +119,17 @@ def chosen(operation: Operation) -> tuple[Example | None, str | None]:
     return example, example.query if example else None
 
 
-def run(operation: Operation, query: str) -> tuple[Table | None, str | None, int]:
-    """Results as a table, or the error message, and the HTTP status."""
+Outcome = tuple[Table | None, str | None, int, dict[str, str]]
+
+
+def run(operation: Operation, query: str) -> Outcome:
+    """Results as a table, or the error message; the HTTP status and headers (Retry-After)."""
     limit = min(current_app.config["MAX_ROWS"], PAGE_ROWS)
     try:
         answer = service.run(Operation(query, operation.dataset, None), PAGE_FORMATS, limit)
     except ClsKgError as error:
-        return None, message_of(error, language()), status_of(error)
-    return TABLES[answer.kind](answer), None, 200
+        return None, message_of(error, language()), status_of(error), extra_headers(error)
+    return TABLES[answer.kind](answer), None, 200, {}
 
 
 def switch_url(lang: str) -> str:
@@ -138,7 +141,9 @@ def switch_url(lang: str) -> str:
 def render(operation: Operation) -> Response:
     """The page, with the results of its query when there is one."""
     example, query = chosen(operation)
-    table, error, status = run(operation, query) if query is not None else (None, None, 200)
+    table, error, status, headers = (
+        run(operation, query) if query is not None else (None, None, 200, {})
+    )
     lang = language()
     html = render_template(
         "sparql.html",
@@ -152,4 +157,4 @@ def render(operation: Operation) -> Response:
         config=current_app.config,
         switch_url=switch_url(lang),
     )
-    return Response(html, status, mimetype="text/html")
+    return Response(html, status, headers=headers, mimetype="text/html")

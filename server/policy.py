@@ -23,8 +23,11 @@ from pyparsing import ParseBaseException, ParseResults
 from rdflib import URIRef
 
 from cls_kg.graph import scan
-from cls_kg.graph.errors import QueryRefused, QuerySyntaxError
+from cls_kg.graph.errors import ProtocolError, QueryRefused, QuerySyntaxError
 
+#: Deepest nesting of brackets a query may have: Oxigraph's parser and rdflib's recurse, and
+#: about 10,000 levels overflow the query process's stack (measured with pyoxigraph 0.5).
+MAX_DEPTH = 200
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -41,8 +44,18 @@ def mentions_service(query: str) -> bool:
     )
 
 
+def check_depth(query: str) -> None:
+    """Refuse a query nested deeper than ``MAX_DEPTH`` (counting brackets first is cheaper)."""
+    if sum(query.count(bracket) for bracket in scan.OPENERS) <= MAX_DEPTH:
+        return
+    found = scan.depth(query)
+    if found > MAX_DEPTH:
+        raise ProtocolError("too-deep", str(found))
+
+
 def check(query: str, allowlist: Collection[str]) -> None:
-    """Refuse a query that calls a SERVICE outside the allow-list."""
+    """Refuse a query nested too deeply or calling a SERVICE outside the allow-list."""
+    check_depth(query)
     if not mentions_service(query):
         return
     for target in service_targets(query):
@@ -63,6 +76,8 @@ def service_targets(query: str) -> list[str]:
         parsed = parseQuery(query)
     except ParseBaseException as error:
         raise QueryRefused("service-unverifiable", str(error)) from error
+    except RecursionError as error:  # pyparsing recurses per level of nesting
+        raise QueryRefused("service-unverifiable", "nested too deeply") from error
     prefixes = declared_prefixes(parsed[0])
     return [resolve(node.get("term"), prefixes) for node in service_patterns(parsed[1])]
 

@@ -83,7 +83,8 @@ def not_found(iri: str, fmt: str) -> Response:
         return Response(pages.not_found_html(iri), 404, content_type=HTML_TYPE)
     body = ox.serialize([], format=RDF_FORMATS[fmt]) or b""
     if fmt in COMMENTED:
-        body = f"# {iri}: not found / inconnu\n".encode() + body
+        shown = "".join(c if c.isprintable() else f"\\u{ord(c):04X}" for c in iri)
+        body = f"# {shown}: not found / inconnu\n".encode() + body
     return Response(body, 404, content_type=media_type(fmt))
 
 

@@ -199,9 +199,11 @@ class Remote(Backend):
 
     def served(self, config: Mapping[str, Any]) -> Served:
         """The version the store's pointer names, and the manifest published with it."""
-        publication = self.remote(config).publication()
+        remote = self.remote(config)
+        publication = remote.publication()
         folder = Path(config["DATA_DIR"]) / VERSIONS_DIR / publication.version
-        return Served(f"remote:{publication.version}", folder, publication.manifest)
+        key = f"{remote.config.query_url}#{publication.version}"  # one per store and version
+        return Served(key, folder, publication.manifest)
 
 
 #: Backend name -> backend; ``backend_name`` picks one from the configuration.

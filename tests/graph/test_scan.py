@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cls_kg.graph.scan import first_keyword, keywords, looks_like_update, names_dataset
+from cls_kg.graph.scan import depth, first_keyword, keywords, looks_like_update, names_dataset
 
 #: query -> does it choose its own dataset with FROM?
 DATASET_CASES = [
@@ -51,3 +51,17 @@ def test_updates_are_recognised() -> None:
 
 def test_keywords_skip_literals() -> None:
     assert list(keywords("SELECT ?x { ?x ?p 'SERVICE' . FILTER (?x) }")) == ["SELECT", "FILTER"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ASK {}", 1),
+        ("SELECT * { { ?s ?p [ <p> ( 1 2 ) ] } FILTER ((1)) }", 4),
+        ("SELECT * { ?s ?p '{{{{' . <http://e/((((> ?p ?o } # {{{{", 1),
+        ("ASK " + "{" * 300 + "}" * 300, 300),
+        ("", 0),
+    ],
+)
+def test_depth_counts_brackets_outside_strings_iris_and_comments(query: str, expected: int) -> None:
+    assert depth(query) == expected

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cls_kg.graph.errors import QueryRefused, QuerySyntaxError
-from cls_kg.server.policy import check, explain, mentions_service, service_targets
+from cls_kg.graph.errors import ProtocolError, QueryRefused, QuerySyntaxError
+from cls_kg.server.policy import MAX_DEPTH, check, explain, mentions_service, service_targets
 
 ALLOWED = ("https://query.example/sparql",)
 
@@ -69,3 +69,21 @@ def test_explain_turns_updates_into_refusals() -> None:
     error = QuerySyntaxError("error at 1:1")
     assert isinstance(explain(error, "DROP ALL"), QueryRefused)
     assert explain(error, "SELECT {") is error
+
+
+def test_allowed_service_nested_beyond_the_parser_is_refused() -> None:
+    nested = "{ " * 150 + "SERVICE <https://query.example/sparql> {} " + "} " * 150
+    with pytest.raises(QueryRefused) as refused:
+        check(f"SELECT * {nested}", ALLOWED)
+    assert refused.value.key == "service-unverifiable"
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 10_000])
+def test_deep_nesting_is_refused_before_the_engine(levels: int) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        check("SELECT * " + "{" * levels + "}" * levels, ())
+    assert refused.value.key == "too-deep"
+
+
+def test_many_brackets_side_by_side_are_fine() -> None:
+    check("SELECT * { " + "{ ?s ?p ?o } UNION " * 300 + "{} }", ())

@@ -1,0 +1,3 @@
+INSERT { GRAPH $graph {
+$triples
+} } WHERE { }

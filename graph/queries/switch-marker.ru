@@ -1,0 +1,3 @@
+$operation DATA { GRAPH <urn:cls-kg:publication> {
+  <urn:cls-kg:publication> <urn:cls-kg:publication#switching> "true" .
+} }

@@ -1,0 +1,116 @@
+"""The last validation report of each record, kept so a publisher can share a link to it.
+
+Every upload's report, accepted or refused, is written to ``{data_dir}/reports/{record}/``
+(replacing the previous one atomically, file by file): ``report.json`` (the verdict, the
+version published if any, the problems in French and English) and ``fr.html`` / ``en.html``
+(the standalone page of the import report). The server serves them at ``{base}id/report/
+{record}``. Reports live beside the versions, not in them: a refused upload changes no version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .build import BuildResult
+from .errors import SourceError
+from .spreadsheet.importer import Imported
+from .spreadsheet.problems import LANGUAGES, Cell, Problem
+from .spreadsheet.report import to_html
+from .validation import Report, Result
+
+REPORTS = "reports"
+REPORT_JSON = "report.json"
+
+#: How to fix what a SHACL result or an unreadable file says, per language.
+FIXES: dict[str, dict[str, str]] = {
+    "shacl": {
+        "fr": "Corrigez la ressource {focus} dans le fichier, puis envoyez-le de nouveau.",
+        "en": "Correct resource {focus} in the file, then send it again.",
+    },
+    "unreadable": {
+        "fr": "Corrigez le fichier à l'endroit indiqué, ou envoyez un modèle XLSX ou CSV rempli.",
+        "en": "Correct the file where shown, or send a filled XLSX or CSV template.",
+    },
+}
+
+
+def from_result(result: Result, source: str) -> Problem:
+    """A SHACL result on RDF input, in the words of the import report."""
+    what = {lang: result.message(lang) for lang in LANGUAGES}
+    fix = {lang: FIXES["shacl"][lang].format(focus=result.focus) for lang in LANGUAGES}
+    return Problem(
+        result.severity,
+        Cell(source),
+        result.shape,
+        what,
+        fix,
+        result.value,
+        result.focus,
+        result.path,
+    )
+
+
+def problems_of_report(report: Report, source: str) -> tuple[Problem, ...]:
+    """Every result of a SHACL report as a problem of the file handed in."""
+    return tuple(from_result(result, source) for result in report.results)
+
+
+def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
+    """A file that cannot be read: one violation, at its line when the parser knows it."""
+    what = {lang: error.reason for lang in LANGUAGES}
+    fix = dict(FIXES["unreadable"])
+    return (Problem("Violation", Cell(source, row=error.line), "upload:unreadable", what, fix),)
+
+
+def report_folder(data_dir: Path, record: str) -> Path:
+    """Where the last report of a record is kept."""
+    return data_dir / REPORTS / record
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def report_body(
+    record: str, source: str, imported: Imported, result: BuildResult | None
+) -> dict[str, Any]:
+    """The report as JSON: verdict, version, problems in each language."""
+    return {
+        "record": record,
+        "file": source,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "conforms": imported.conforms,
+        "published": result is not None,
+        "version": result.version if result else None,
+        "summary": imported.summary(),
+        "problems": {lang: [p.as_dict(lang) for p in imported.problems] for lang in LANGUAGES},
+    }
+
+
+def save_report(
+    data_dir: Path, record: str, source: str, imported: Imported, result: BuildResult | None
+) -> Path:
+    """Keep this upload's report as the record's last one."""
+    folder = report_folder(data_dir, record)
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in LANGUAGES:
+        write_atomically(folder / f"{lang}.html", to_html(imported, lang, source))
+    body = report_body(record, source, imported, result)
+    write_atomically(folder / REPORT_JSON, json.dumps(body, ensure_ascii=False, indent=2))
+    return folder
+
+
+def load_report(data_dir: Path, record: str) -> dict[str, Any] | None:
+    """The last report of a record, if any."""
+    path = report_folder(data_dir, record) / REPORT_JSON
+    if not path.exists():
+        return None
+    body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return body
