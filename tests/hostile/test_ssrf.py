@@ -7,8 +7,6 @@ The listener stands in for an internal host: it records every connection.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from ..server.conftest import Listener, LiveServer, app_with, run_listener
+from ..server.conftest import Listener, LiveServer, app_with, open_listener
 from .conftest import alive, assert_clean
 
 SETTLE = 0.2  # a connection would arrive within this
@@ -149,13 +147,8 @@ def test_redirect_targets_are_not_followed(target: LiveServer, listener: Listene
 @pytest.fixture
 def inner() -> Iterator[Listener]:
     """A second listener: the internal host a redirect points at."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    found = Listener(sock.getsockname()[1])
-    threading.Thread(target=run_listener, args=(sock, found), daemon=True).start()
-    yield found
-    sock.close()
+    with open_listener() as found:
+        yield found
 
 
 def test_an_allowed_service_cannot_redirect_to_loopback(

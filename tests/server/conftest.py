@@ -11,6 +11,7 @@ import json
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,13 +160,22 @@ def run_listener(sock: socket.socket, listener: Listener) -> None:
                 listener.connections.append(b"")
 
 
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    """A listener on a free loopback port, closed after the test."""
+@contextmanager
+def open_listener() -> Iterator[Listener]:
+    """A listener on a free loopback port, closed on leaving the block."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     found = Listener(sock.getsockname()[1])
     threading.Thread(target=run_listener, args=(sock, found), daemon=True).start()
-    yield found
-    sock.close()
+    try:
+        yield found
+    finally:
+        sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A listener on a free loopback port, closed after the test."""
+    with open_listener() as found:
+        yield found
