@@ -26,6 +26,7 @@ from .consistency import DEFAULT_TOLERANCE
 from .errors import SourceError, UploadRefused, ValidationFailed
 from .history import Publication, published_records, report_iri, rollback
 from .namespaces import DEFAULT_BASE
+from .processes import alive
 from .reports import problems_of_error, problems_of_report, save_report
 from .sources import parse_files
 from .spreadsheet.identifiers import slug
@@ -134,17 +135,6 @@ def locked(data_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process still runs (its hidden folders are then still being written)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def writer_pid(name: str) -> int | None:

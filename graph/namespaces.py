@@ -43,3 +43,12 @@ def records_graph(base: str) -> str:
 def data_namespace(base: str) -> str:
     """Prefix of every instance IRI under ``base``."""
     return f"{base}id/"
+
+
+def compact_iri(iri: str) -> str:
+    """``prefix:local`` for an IRI of a known namespace (longest match), else the IRI."""
+    matches = [(len(str(ns)), name) for name, ns in PREFIXES.items() if iri.startswith(str(ns))]
+    if not matches:
+        return iri
+    length, name = max(matches)
+    return f"{name}:{iri[length:]}"

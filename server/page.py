@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, render_template, request, url_for
 
 from cls_kg.graph.errors import ClsKgError
-from cls_kg.graph.namespaces import PREFIXES
+from cls_kg.graph.namespaces import compact_iri as compact
 from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_json
 
 from . import service
@@ -46,15 +46,6 @@ class Table:
     rows: list[list[Cell | None]] = field(default_factory=list)
     truncated: bool = False
     row_limit: int | None = None
-
-
-def compact(iri: str) -> str:
-    """An IRI with a known prefix written as ``prefix:local``; others unchanged."""
-    matches = [(len(str(ns)), name) for name, ns in PREFIXES.items() if iri.startswith(str(ns))]
-    if not matches:
-        return iri
-    length, name = max(matches)
-    return f"{name}:{iri[length:]}"
 
 
 def link(iri: str) -> str | None:

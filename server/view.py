@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from cls_kg.graph.namespaces import PREFIXES
+from cls_kg.graph.namespaces import compact_iri as compact
 
 from .describe import Description, Triple
 
@@ -44,15 +44,6 @@ def fallback_labels() -> dict[Node, list[Literal]]:
         if isinstance(o, Literal):
             found.setdefault(s, []).append(o)
     return found
-
-
-def compact(iri: str) -> str:
-    """``prefix:local`` for an IRI of a known namespace, else the IRI."""
-    matches = [(len(str(ns)), name) for name, ns in PREFIXES.items() if iri.startswith(str(ns))]
-    if not matches:
-        return iri
-    length, name = max(matches)
-    return f"{name}:{iri[length:]}"
 
 
 def pick(literals: Iterable[Literal], lang: str) -> Literal | None:

@@ -23,6 +23,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..processes import alive
 from .divisions import load
 from .rdf import reference_nquads
 
@@ -141,17 +142,6 @@ def copy_dump(source: Template, target: Path) -> None:
         os.link(source.dump, target)
     except OSError:
         shutil.copyfile(source.dump, target)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this id still runs (its scratch copy may be in use)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def drop_stale_scratch(cache: Path) -> None:
