@@ -6,18 +6,27 @@ good version serving, and a build that finds violations writes nothing.
 
 The link step (``link.py``) ties the records to the reference data (``reference/``). The
 reference graph never goes through rdflib (it is two orders of magnitude larger than the
-records): each version's store starts as a copy of a store that holds it (``template.py``),
-and it has its own dump, ``reference.nq.gz``. Only the units the records point at are
-validated and copied into the other dumps.
+records): the link step adds the records to a copy of a store that holds it (``template.py``),
+and that copy, once validation passed, becomes the version's store; the graph has its own
+dump, ``reference.nq.gz``. Only the units the records point at are validated and copied into
+the other dumps.
+
+Speed: Oxigraph parses the Turtle sources and its triples are kept (``Loaded.triples``) to
+load the stores and write every dump without going back through rdflib; rdflib graphs are
+still built for validation and the history; the cyclic garbage collector is paused while the
+large structures are built (``paused_gc``).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +34,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from . import queries
 from .consistency import DEFAULT_TOLERANCE, Consistency
@@ -47,10 +57,16 @@ from .reference.template import (
     Template,
     copy_dump,
     copy_store,
-    on_scratch_copy,
+    scratch_folder,
     template,
 )
-from .sources import SourceSet, default_sources, parse_files
+from .sources import (
+    SourceSet,
+    add_all,
+    default_sources,
+    oxigraph_triples,
+    parse_files_with_triples,
+)
 from .store import OxigraphStore
 from .validation import Report, validate
 
@@ -62,12 +78,18 @@ FORMAT_VERSION = "2"  # bump when the layout of a version folder changes
 CONSISTENCY_FILE = "consistency.json"
 REFERENCE_DUMP = "reference.nq.gz"
 
-#: Dumps of the merged data (records, derived facts, linked units, vocabularies, ontology):
-#: file name -> rdflib format.
-MERGED_DUMPS: dict[str, str] = {
-    "cls-kg.ttl": "turtle",
-    "cls-kg.jsonld": "json-ld",
+#: Dumps of the merged data (records, derived facts, linked units, vocabularies, ontology),
+#: besides the N-Triples: file name -> format (written by pyoxigraph from the sorted triples).
+MERGED_DUMPS: dict[str, ox.RdfFormat] = {
+    "cls-kg.ttl": ox.RdfFormat.TURTLE,
+    "cls-kg.jsonld": ox.RdfFormat.JSON_LD,
 }
+
+#: The prefixes of the Turtle dump.
+DUMP_PREFIXES: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+#: Steps of a build, as ``build(timings=...)`` names them.
+STEPS = ("parse", "reference", "link", "validate", "publish")
 
 
 @dataclass
@@ -86,17 +108,54 @@ class Loaded:
     derived: Graph = field(default_factory=Graph)
     units: Graph = field(default_factory=Graph)
     extra: dict[str, Graph] = field(default_factory=dict)  # in the store, not in the dumps
+    #: id of a graph -> (the graph, its triples as pyoxigraph's), so that the store and the
+    #: dumps are written without going through rdflib again (see ``triples``).
+    oxigraph: dict[int, tuple[Graph, list[ox.Triple]]] = field(default_factory=dict, repr=False)
 
     def data(self) -> Graph:
         """What the shapes validate: records and derived facts, with what they point at."""
-        return self.records + self.derived + self.units + self.vocabularies
+        return union(self.records, self.derived, self.units, self.vocabularies)
 
     def merged(self) -> Graph:
         """Records, derived facts, linked units, vocabularies, ontology: the single-file dumps."""
-        merged = self.records + self.derived + self.units + self.vocabularies + self.ontology
+        merged = union(self.records, self.derived, self.units, self.vocabularies, self.ontology)
         for prefix, namespace in PREFIXES.items():
             merged.bind(prefix, namespace)
         return merged
+
+    def remember(self, graph: Graph, triples: list[ox.Triple] | None) -> Graph:
+        """Keep the pyoxigraph triples a graph was made from (None: nothing to keep)."""
+        if triples is not None:
+            self.oxigraph[id(graph)] = (graph, triples)
+        return graph
+
+    def triples(self, graph: Graph) -> list[ox.Triple]:
+        """The triples of one of the graphs as pyoxigraph's: those it was parsed from while it
+        holds as many, else converted (and remembered)."""
+        known = self.oxigraph.get(id(graph))
+        if known is not None and known[0] is graph and len(known[1]) == len(graph):
+            return known[1]
+        triples = oxigraph_triples(graph)
+        self.oxigraph[id(graph)] = (graph, triples)
+        return triples
+
+    def merged_triples(self) -> list[ox.Triple]:
+        """What ``merged`` holds, as pyoxigraph triples (without duplicates)."""
+        parts = (self.records, self.derived, self.units, self.vocabularies, self.ontology)
+        merged: dict[ox.Triple, None] = {}
+        for part in parts:
+            merged.update(dict.fromkeys(self.triples(part)))
+        return list(merged)
+
+
+def union(*graphs: Graph) -> Graph:
+    """One new graph with the triples and prefixes of all (``a + b + c`` copies a, then a + b)."""
+    merged = Graph()
+    for graph in graphs:
+        for prefix, namespace in graph.namespaces():
+            merged.bind(prefix, namespace)
+        add_all(merged, graph)
+    return merged
 
 
 @dataclass
@@ -125,20 +184,52 @@ def rebase(graph: Graph, base: str) -> Graph:
     old, new = data_namespace(DEFAULT_BASE), data_namespace(base)
     if old == new:
         return graph
-    moved = Graph()
-    for triple in graph:
-        moved.add(
-            tuple(  # type: ignore[arg-type]
-                URIRef(new + t[len(old) :]) if isinstance(t, URIRef) and t.startswith(old) else t
-                for t in triple
+    moved: dict[Node, Node] = {}
+
+    def move(term: Node) -> Node:
+        found = moved.get(term)
+        if found is None:
+            found = moved[term] = (
+                URIRef(new + term[len(old) :])
+                if isinstance(term, URIRef) and term.startswith(old)
+                else term
             )
+        return found
+
+    return add_all(Graph(), ((move(s), move(p), move(o)) for s, p, o in graph))
+
+
+def rebase_triples(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    """``rebase`` for pyoxigraph triples."""
+    old, new = data_namespace(DEFAULT_BASE), data_namespace(base)
+    if old == new:
+        return triples
+    moved: dict[Any, Any] = {}
+
+    def move(term: Any) -> Any:
+        found = moved.get(term)
+        if found is None:
+            value = term.value if isinstance(term, ox.NamedNode) else ""
+            found = moved[term] = (
+                ox.NamedNode(new + value[len(old) :]) if value.startswith(old) else term
+            )
+        return found
+
+    return list(
+        dict.fromkeys(
+            ox.Triple(move(t.subject), move(t.predicate), move(t.object)) for t in triples
         )
-    return moved
+    )
+
+
+def has_blank_nodes(graph: Graph) -> bool:
+    """Whether any triple has a blank node (a predicate never is one)."""
+    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
 
 
 def canonical(graph: Graph) -> Graph:
     """Blank nodes relabelled from the graph's content, so dumps are byte-for-byte stable."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+    if not has_blank_nodes(graph):
         return graph
     relabelled = Graph()
     for triple in to_canonical_graph(graph):
@@ -146,15 +237,42 @@ def canonical(graph: Graph) -> Graph:
     return relabelled
 
 
+def load_graph(
+    paths: Iterable[Path], base: str | None = None
+) -> tuple[Graph, list[ox.Triple] | None]:
+    """Parse files into one canonical graph (rebased to ``base`` if given), with its pyoxigraph
+    triples when Oxigraph parsed them and there is no blank node to relabel."""
+    graph, triples = parse_files_with_triples(paths)
+    if base is not None:
+        graph = rebase(graph, base)
+        triples = None if triples is None else rebase_triples(triples, base)
+    if triples is None:
+        return canonical(graph), None
+    if any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    ):
+        return canonical(graph), None
+    return graph, triples
+
+
 def load_sources(sources: SourceSet, base: str, reference_dir: Path = divisions.DATA_DIR) -> Loaded:
     """Parse every source file; records are rebased to ``base``, as is the reference graph."""
-    return Loaded(
-        ontology=canonical(parse_files(sources.ontology)),
-        vocabularies=canonical(parse_files(sources.vocabularies)),
-        shapes=canonical(parse_files(sources.shapes)),
-        records=canonical(rebase(parse_files(sources.records), base)),
+    parsed = {
+        "ontology": load_graph(sources.ontology),
+        "vocabularies": load_graph(sources.vocabularies),
+        "shapes": load_graph(sources.shapes),
+        "records": load_graph(sources.records, base),
+    }
+    loaded = Loaded(
+        ontology=parsed["ontology"][0],
+        vocabularies=parsed["vocabularies"][0],
+        shapes=parsed["shapes"][0],
+        records=parsed["records"][0],
         reference=ReferenceSource(reference_dir, base),
     )
+    for graph, triples in parsed.values():
+        loaded.remember(graph, triples)
+    return loaded
 
 
 def version_id(
@@ -187,17 +305,28 @@ def named_graphs(loaded: Loaded, base: str) -> dict[str, Graph]:
 Annotate = Callable[[Loaded, str, Path], None]
 
 
+Triples = dict[str, list[ox.Triple]]
+
+
+def quads(graphs: Triples) -> list[ox.Quad]:
+    """The triples of each named graph as quads of that graph."""
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for graph, triples in ((ox.NamedNode(name), triples) for name, triples in graphs.items())
+        for t in triples
+    ]
+
+
 def write_store(
-    path: Path, graphs: dict[str, Graph], reference: Template | None = None
+    path: Path, graphs: Triples | list[ox.Quad], reference: Template | None = None
 ) -> OxigraphStore:
     """Load each graph into its named graph of a new on-disk Oxigraph store.
 
-    ``reference`` is a template whose store (holding the reference graph) is the start.
+    ``graphs`` are the triples of each named graph, or already quads; ``reference`` is a
+    template whose store (holding the reference graph) is the start.
     """
     store = copy_store(reference, path) if reference else ox.Store(str(path))
-    for name, graph in graphs.items():
-        data = graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    store.bulk_extend(quads(graphs) if isinstance(graphs, dict) else graphs)
     store.flush()
     return OxigraphStore(store)
 
@@ -207,29 +336,67 @@ def sorted_lines(data: bytes) -> bytes:
     return b"".join(sorted(line + b"\n" for line in data.splitlines() if line.strip()))
 
 
-def nquads(graphs: dict[str, Graph]) -> bytes:
-    """Every named graph as N-Quads."""
-    dataset = Dataset()
-    for name, graph in graphs.items():
-        named = dataset.graph(URIRef(name))
-        for triple in graph:
-            named.add(triple)
-    return dataset.serialize(format="nquads", encoding="utf-8")
+def nquads(graphs: Triples | list[ox.Quad]) -> bytes:
+    """Every named graph as N-Quads (from the triples of each, or from quads)."""
+    if not isinstance(graphs, dict):
+        return ox.serialize(graphs, format=ox.RdfFormat.N_QUADS) or b""
+    lines: list[bytes] = []
+    for name, triples in graphs.items():  # N-Triples lines, the graph name before the " ."
+        in_graph = str(ox.NamedNode(name)).encode() + b" .\n"
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        lines.extend(line[:-1] + in_graph for line in data.splitlines() if line.endswith(b"."))
+    return b"".join(lines)
 
 
 def write_dumps(
-    folder: Path, graphs: dict[str, Graph], merged: Graph, reference: Template | None = None
+    folder: Path,
+    graphs: Triples | list[ox.Quad],
+    merged: list[ox.Triple],
+    reference: Template | None = None,
 ) -> None:
     """The named graphs as N-Quads (the reference graph in its own, compressed file) and the
-    merged Turtle, N-Triples, JSON-LD."""
+    merged Turtle, N-Triples, JSON-LD, all written from the sorted triples."""
     folder.mkdir()
     (folder / "cls-kg.nq").write_bytes(sorted_lines(nquads(graphs)))
     if reference is not None:
         copy_dump(reference, folder / REFERENCE_DUMP)
-    triples = merged.serialize(format="nt", encoding="utf-8")
-    (folder / "cls-kg.nt").write_bytes(sorted_lines(triples))
+    triples = sorted_lines(ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b"")
+    (folder / "cls-kg.nt").write_bytes(triples)
+    ordered = list(ox.parse(triples, ox.RdfFormat.N_TRIPLES))  # in the default graph
     for name, fmt in MERGED_DUMPS.items():
-        (folder / name).write_bytes(merged.serialize(format=fmt, encoding="utf-8"))
+        ox.serialize(ordered, str(folder / name), fmt, prefixes=DUMP_PREFIXES)
+
+
+@dataclass
+class Started:
+    """The link step's store: a copy of the reference template to which it added the records
+    and the derived graph. The published store starts from it (moved, not copied) rather
+    than from another copy of the template, so the records are loaded once."""
+
+    folder: Path
+    graphs: dict[str, list[ox.Triple]]  # named graph -> the triples the link step added
+
+
+def adopt(
+    started: Started, path: Path, graphs: Triples, extra: list[ox.Quad]
+) -> OxigraphStore | None:
+    """Move the link step's store to ``path`` and complete it with ``graphs`` (each named
+    graph the link step loaded other triples into is replaced) and ``extra``; None when the
+    store cannot be moved (the caller writes a new one)."""
+    try:
+        os.rename(started.folder, path)
+    except OSError:
+        return None
+    store = ox.Store(str(path))
+    missing: Triples = {}
+    for name, triples in graphs.items():
+        if started.graphs.get(name) is not triples:
+            if name in started.graphs:
+                store.clear_graph(ox.NamedNode(name))
+            missing[name] = triples
+    store.bulk_extend(quads(missing) + extra)
+    store.flush()
+    return OxigraphStore(store)
 
 
 def summary_counts(store: OxigraphStore) -> dict[str, int]:
@@ -266,14 +433,21 @@ def write_version(
     report: Report,
     checks: Consistency,
     annotate: Annotate | None = None,
+    started: Started | None = None,
 ) -> dict[str, Any]:
-    """Write store, dumps, consistency report and manifest of one version into an empty folder."""
+    """Write store, dumps, consistency report and manifest of one version into an empty folder.
+
+    ``started`` is the link step's store, which becomes this version's store if it can.
+    """
     if annotate is not None:
         annotate(loaded, version, folder)
-    graphs = named_graphs(loaded, base)
+    graphs = {name: loaded.triples(graph) for name, graph in named_graphs(loaded, base).items()}
+    extra = quads({name: oxigraph_triples(graph) for name, graph in loaded.extra.items()})
     reference = template(folder.parent.parent, loaded.reference)
-    store = write_store(folder / "store", graphs | loaded.extra, reference)
-    write_dumps(folder / "dumps", graphs, loaded.merged(), reference)
+    store = adopt(started, folder / "store", graphs, extra) if started else None
+    if store is None:
+        store = write_store(folder / "store", quads(graphs) + extra, reference)
+    write_dumps(folder / "dumps", graphs, loaded.merged_triples(), reference)
     (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,
@@ -326,8 +500,12 @@ def publish(
     report: Report,
     checks: Consistency,
     annotate: Annotate | None = None,
+    started: Started | None = None,
 ) -> bool:
-    """Write the version unless it exists, then point ``current`` at it; True if reused."""
+    """Write the version unless it exists, then point ``current`` at it; True if reused.
+
+    ``started``: the link step's store, to start the version's store from (``write_version``).
+    """
     versions = data_dir / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
     final = versions / version
@@ -337,13 +515,46 @@ def publish(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         try:
-            write_version(tmp, version, loaded, base, report, checks, annotate)
+            write_version(tmp, version, loaded, base, report, checks, annotate, started)
             os.rename(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     point_current(data_dir, version)
     prune(data_dir, keep={version})
     return reused
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a step builds large, long-lived structures.
+
+    Each collection walks every tracked object, and the sources of a national build are
+    millions (rdflib's indexes): with collections on, building them takes twice as long.
+    What a step drops is freed by reference counting; cycles wait for the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Timings:
+    """Seconds per step of a build, into a caller's dict (or nowhere)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.into is not None:
+                self.into[step] = time.perf_counter() - started
 
 
 def check_tolerance(tolerance: float) -> float:
@@ -361,23 +572,44 @@ def build(
     reference_dir: Path = divisions.DATA_DIR,
     published: Path | None = None,
     annotate: Annotate | None = None,
+    timings: dict[str, float] | None = None,
 ) -> BuildResult:
     """Parse, link, validate, publish; raises ValidationFailed (writing nothing) on violations.
 
     ``published`` is a folder of records published since the shipped ones (read after them);
-    ``annotate`` adds what a new version carries besides the sources (``graph/history.py``).
+    ``annotate`` adds what a new version carries besides the sources (``graph/history.py``);
+    ``timings``, when given, gets the seconds each step took (``STEPS``, as far as it went).
     """
     base, tolerance = check_base(base), check_tolerance(tolerance)
     sources = sources or default_sources(published=published)
-    loaded = load_sources(sources, base, reference_dir)
-    reference = template(data_dir, loaded.reference)
-    linked = on_scratch_copy(reference, lambda store: link(store, loaded.records, base, tolerance))
-    loaded.derived, loaded.units = canonical(linked.derived), linked.units
-    report = validate(loaded.data(), loaded.shapes, ontology=loaded.ontology)
-    if not report.conforms:
-        raise ValidationFailed(report)
-    version = version_id(sources, base, reference_dir, tolerance)
-    reused = publish(data_dir, version, loaded, base, report, linked.consistency, annotate)
+    clock = Timings(timings)
+    with clock("parse"), paused_gc():
+        loaded = load_sources(sources, base, reference_dir)
+    with clock("reference"), paused_gc():
+        reference = template(data_dir, loaded.reference)
+    started = Started(scratch_folder(reference), {})
+    try:
+        with clock("link"), paused_gc():
+            records = loaded.triples(loaded.records)
+            started.graphs[records_graph(base)] = records
+            started.graphs[derived_graph(base)] = []  # whatever it holds is replaced
+            store = copy_store(reference, started.folder)
+            linked = link(store, loaded.records, base, tolerance, records)
+            del store  # close RocksDB: the folder is moved or removed
+            loaded.derived, loaded.units = canonical(linked.derived), linked.units
+        with clock("validate"):
+            with paused_gc():
+                data = loaded.data()
+            report = validate(data, loaded.shapes, ontology=loaded.ontology)
+            del data
+        if not report.conforms:
+            raise ValidationFailed(report)
+        with clock("publish"), paused_gc():
+            version = version_id(sources, base, reference_dir, tolerance)
+            checks = linked.consistency
+            reused = publish(data_dir, version, loaded, base, report, checks, annotate, started)
+    finally:
+        shutil.rmtree(started.folder, ignore_errors=True)  # gone once moved into the version
     folder = data_dir / VERSIONS / version
     manifest = read_manifest(folder)
     counts = manifest["counts"]

@@ -27,6 +27,7 @@ from .consistency import Consistency, compare
 from .namespaces import CLS, DEFAULT_BASE, PREFIXES, records_graph
 from .reference.divisions import DATA_DIR, load
 from .reference.rdf import dataset_iri, unit_quads
+from .sources import oxigraph_triples
 from .store import OxigraphStore, Row, to_rdflib
 
 #: Properties that point from a territory at official units.
@@ -60,10 +61,22 @@ class Linked:
     consistency: Consistency
 
 
-def add_records(store: ox.Store, records: Graph, base: str) -> OxigraphStore:
-    """The records next to the reference data, as the published store will hold them."""
-    data = records.serialize(format="nt", encoding="utf-8")
-    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(records_graph(base)))
+def add_triples(store: ox.Store, triples: list[ox.Triple], graph: str) -> None:
+    """Add triples to one named graph of a store."""
+    name = ox.NamedNode(graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+
+def add_records(
+    store: ox.Store, records: Graph, base: str, triples: list[ox.Triple] | None = None
+) -> OxigraphStore:
+    """The records next to the reference data, as the published store will hold them.
+
+    ``triples`` are the records as pyoxigraph triples, if the caller has them already.
+    """
+    add_triples(
+        store, oxigraph_triples(records) if triples is None else triples, records_graph(base)
+    )
     return OxigraphStore(store)
 
 
@@ -124,12 +137,10 @@ def select(store: OxigraphStore, name: str, values: Mapping[str, str]) -> list[R
 def derive(store: OxigraphStore, base: str) -> Graph:
     """The derived graph; each query sees what the previous ones derived."""
     derived = Graph()
-    target = ox.NamedNode(derived_graph(base))
     for name in DERIVATIONS:
         found = construct(store, name, bindings(base))
         derived += found
-        data = found.serialize(format="nt", encoding="utf-8")
-        store.store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
+        add_triples(store.store, oxigraph_triples(found), derived_graph(base))
     return derived
 
 
@@ -143,13 +154,19 @@ def reference_context(graph: Graph, base: str = DEFAULT_BASE, directory: Path = 
     return context
 
 
-def link(reference: ox.Store, records: Graph, base: str, tolerance: float) -> Linked:
+def link(
+    reference: ox.Store,
+    records: Graph,
+    base: str,
+    tolerance: float,
+    triples: list[ox.Triple] | None = None,
+) -> Linked:
     """Derive links and figures, pick the units the records use, and compare the figures.
 
     ``reference`` is a writable store holding the reference graph; the records and what is
-    derived are added to it.
+    derived are added to it. ``triples`` are the records as pyoxigraph triples, if known.
     """
-    store = add_records(reference, records, base)
+    store = add_records(reference, records, base, triples)
     derived = derive(store, base)
     units = construct(store, "linked-units", bindings(base))
     dataset = select(store, "reference-dataset", bindings(base))

@@ -3,9 +3,22 @@
 Bindings and booleans: SPARQL 1.1 Query Results JSON Format, XML Format (2nd ed.), CSV and TSV
 Formats. Graphs (CONSTRUCT, DESCRIBE): Turtle, N-Triples, JSON-LD, RDF/XML through pyoxigraph.
 
-The serialisers of bindings are written here rather than delegated to pyoxigraph because the
-service caps the number of rows and must say so in the document (never a silent truncation),
-and because pyoxigraph's TSV writes ``"-3"^^xsd:negativeInteger`` as a bare ``-3``.
+Bindings of the embedded store go through pyoxigraph's own writer (JSON, XML, CSV:
+``write_solutions``), many times faster than Python, into a ``RowSink`` that counts the rows
+as the bytes arrive. The service caps the number of rows and must say so in the document
+(never a silent truncation): once the row after the cap starts, the sink stops the writer and
+the document is closed right before that row, with the same marks as the Python writers
+(``truncated`` and ``rowLimit`` in JSON, a comment in XML). The counting relies on what the
+writers cannot emit inside a value: an unescaped ``"`` in JSON, ``<`` in XML, a line break
+outside quotes in CSV. ``tests/graph/test_results.py`` pins it against the Python writers.
+
+The Python serialisers (``write_bindings``) remain for TSV, because pyoxigraph's TSV writes
+``"-3"^^xsd:negativeInteger`` as a bare ``-3``; for results parsed from a remote store; and
+for the rare JSON result whose rows the sink cannot count for sure (rows with no binding at
+all, written ``{}``, which a literal may also contain), which runs the query again.
+Differences of the native writers, all within the specifications: XML declares no encoding
+(UTF-8 is the default) and ends without a newline; CSV writes a triple term as its three
+values separated by spaces, Python as N-Triples.
 """
 
 from __future__ import annotations
@@ -15,9 +28,10 @@ import io
 import itertools
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -264,6 +278,268 @@ def write_bindings(solutions: Any, fmt: str, row_limit: int | None) -> Answer:
     rows, cut = capped(solutions, row_limit)
     body = BINDINGS_WRITERS[fmt](names, rows, row_limit, cut)
     return Answer(body, fmt, BINDINGS, len(rows), cut, row_limit)
+
+
+# --- bindings through pyoxigraph's writer ------------------------------------------------------
+
+#: pyoxigraph's writer for each bindings format it writes as the specifications say.
+NATIVE_FORMATS: dict[str, Any] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+}
+
+
+class Full(Exception):
+    """Raised from ``RowSink.write`` when the row after the cap starts: stop writing."""
+
+
+class Unsure(Exception):
+    """Raised from ``RowSink.write`` when rows may pass the cap but cannot be placed for sure."""
+
+
+class RowSink(ABC):
+    """A binary file for pyoxigraph's writer: keeps the bytes, counts rows, stops past the cap.
+
+    ``rows`` is the number of rows started so far; ``cut_at``, once ``Full`` was raised, the
+    offset where the first row past the cap starts; ``doubt``, whether rows may have gone
+    uncounted (then ``rows`` is a lower bound and ``exact_rows`` parses the document).
+    """
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.rows = 0
+        self.cut_at: int | None = None
+        self.doubt = False
+
+    def write(self, data: bytes) -> int:
+        """Keep a chunk (pyoxigraph writes about 8 KiB at a time) and count its rows."""
+        if self.cut_at is not None:
+            raise Full  # the writer flushing its buffer after the stop: nothing more to keep
+        chunk = bytes(data)
+        start, self.size = self.size, self.size + len(chunk)
+        self.chunks.append(chunk)
+        self.scan(chunk, start)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes stay in memory."""
+        return None
+
+    @abstractmethod
+    def scan(self, chunk: bytes, start: int) -> None:
+        """Count the rows ``chunk`` (at offset ``start``) starts; raise ``Full`` past the cap."""
+
+    def over(self) -> bool:
+        """Whether one more row than the cap has been seen."""
+        return self.limit is not None and self.rows > self.limit
+
+    def stop(self, offset: int) -> None:
+        """The first row past the cap starts at ``offset``: stop the writer."""
+        self.cut_at = offset
+        raise Full
+
+    def body(self) -> bytes:
+        """Everything written."""
+        return b"".join(self.chunks)
+
+    def exact_rows(self, body: bytes) -> int:
+        """The number of rows, parsing the document (only where ``doubt`` says so)."""
+        return self.rows
+
+    @abstractmethod
+    def cut(self) -> bytes:
+        """The document closed right before the first row past the cap, marked as cut."""
+
+
+class JsonSink(RowSink):
+    """SPARQL JSON as pyoxigraph writes it: ``"bindings":[{"x":{"type":...},...},{...}]``.
+
+    A row with a binding starts with ``{"``, its first variable, then ``":{"type":"``, after
+    the ``[`` or ``,`` of the bindings array: an unescaped ``"`` never occurs inside a string,
+    so ``ROW`` only matches there and at the subject of a triple term, which follows a ``:``
+    (``TRIPLE``). A row with no binding is ``{}``, which a string may hold too: one is enough
+    to doubt, count those as rows for the cap, and parse the document at the end.
+    """
+
+    ROW: ClassVar[re.Pattern[bytes]] = re.compile(rb'\{"[^"]*":\{"type":"')
+    TRIPLE: ClassVar[bytes] = b':{"subject":{"type":"'
+
+    def __init__(self, limit: int | None, names: Sequence[str]) -> None:
+        super().__init__(limit)
+        longest = max((len(name.encode()) for name in names), default=0)
+        self.reach = 24 + 6 * longest  # the longest match and the byte before; \u-escapes
+        self.tail, self.empty = b"", 0
+
+    def count(self, data: bytes) -> int:
+        """Rows with bindings starting in ``data``."""
+        return len(self.ROW.findall(data)) - data.count(self.TRIPLE)
+
+    def scan(self, chunk: bytes, start: int) -> None:
+        """Count rows of the chunk with the end of the previous one (a start may straddle)."""
+        data, tail = self.tail + chunk, self.tail
+        self.tail = data[-self.reach :]
+        found = self.count(data) - self.count(tail)
+        if not self.doubt and b"{}" in data:
+            self.doubt = True
+        if self.doubt:
+            self.rows += found
+            self.empty += data.count(b"{}") - tail.count(b"{}")
+            if self.limit is not None and self.rows + self.empty > self.limit:
+                raise Unsure
+            return
+        if self.limit is None or self.rows + found <= self.limit:
+            self.rows += found
+            return
+        for match in self.ROW.finditer(data):
+            before = data[match.start() - 1 : match.start()]
+            if match.end() <= len(tail) or before == b":":
+                continue
+            self.rows += 1
+            if self.over():
+                self.stop(start - len(tail) + match.start() - (before == b","))
+
+    def exact_rows(self, body: bytes) -> int:
+        """Count by parsing the document when a ``{}`` was seen."""
+        if not self.doubt:
+            return self.rows
+        return len(json.loads(body)["results"]["bindings"])
+
+    def cut(self) -> bytes:
+        """Close the bindings and the results; the cut is said at the top level."""
+        assert self.cut_at is not None
+        mark = f',"truncated":true,"rowLimit":{self.limit}}}'.encode()
+        return self.body()[: self.cut_at] + b"]}" + mark
+
+
+class XmlSink(RowSink):
+    """SPARQL XML: each row is a ``<result>`` element (``<`` is always escaped in values)."""
+
+    ROW: ClassVar[bytes] = b"<result>"
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__(limit)
+        self.tail = b""
+
+    def scan(self, chunk: bytes, start: int) -> None:
+        """Count ``<result>`` with the previous chunk's last bytes (too few to hold one)."""
+        data = self.tail + chunk
+        self.tail = data[-(len(self.ROW) - 1) :]
+        found = data.count(self.ROW)
+        if self.limit is None or self.rows + found <= self.limit:
+            self.rows += found
+            return
+        position = data.find(self.ROW)
+        while True:
+            self.rows += 1
+            if self.over():
+                self.stop(start - (len(data) - len(chunk)) + position)
+            position = data.find(self.ROW, position + 1)
+
+    def cut(self) -> bytes:
+        """Close the results; the cut is said in a comment before them, as in ``_xml_bindings``."""
+        assert self.cut_at is not None
+        kept = self.body()[: self.cut_at]
+        note = f"<!-- truncated: rowLimit={self.limit} -->".encode()
+        return kept.replace(b"<results>", note + b"<results>", 1) + b"</results></sparql>\n"
+
+
+class CsvSink(RowSink):
+    """CSV: one line per row after the header; a line break inside quotes is part of a value.
+
+    Quotes pair up (a doubled quote inside a value closes and opens again), so what lies
+    between the 1st and 2nd, 3rd and 4th ... quote is inside a value (``QUOTED``).
+    """
+
+    QUOTED: ClassVar[re.Pattern[bytes]] = re.compile(rb'"[^"]*"')
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__(limit)
+        self.lines, self.quoted, self.boundary = 0, False, -1
+
+    def inside(self, chunk: bytes) -> int:
+        """Line breaks of the chunk inside quoted values; updates ``quoted`` for the next."""
+        rest, count = chunk, 0
+        if self.quoted:
+            first = chunk.find(b'"')
+            if first < 0:
+                return chunk.count(b"\n")
+            count, rest, self.quoted = chunk[:first].count(b"\n"), chunk[first + 1 :], False
+        if b'"' not in rest:
+            return count
+        count += b"".join(self.QUOTED.findall(rest)).count(b"\n")
+        if rest.count(b'"') % 2:
+            count += rest[rest.rfind(b'"') + 1 :].count(b"\n")
+            self.quoted = True
+        return count
+
+    def scan(self, chunk: bytes, start: int) -> None:
+        """Count line ends outside quotes; stop once a byte follows the cap's last line."""
+        quoted = self.quoted
+        found = chunk.count(b"\n") - self.inside(chunk)
+        if self.limit is not None and self.boundary < 0 and self.lines + found > self.limit:
+            self.boundary = self.line_end(chunk, start, quoted, self.limit + 1 - self.lines)
+        self.lines += found
+        self.rows = max(self.lines - 1, 0)
+        if 0 <= self.boundary < self.size:
+            self.stop(self.boundary)  # a byte after the cap's last line: one row too many
+
+    @staticmethod
+    def line_end(chunk: bytes, start: int, quoted: bool, wanted: int) -> int:
+        """The offset after the ``wanted``-th line break outside quotes of the chunk."""
+        position = start
+        for index, part in enumerate(chunk.split(b'"')):
+            if quoted == (index % 2 == 1):  # outside quotes
+                found = -1
+                for _ in range(min(wanted, part.count(b"\n"))):
+                    found, wanted = part.index(b"\n", found + 1), wanted - 1
+                if wanted == 0:
+                    return position + found + 1
+            position += len(part) + 1
+        raise AssertionError("fewer line breaks than counted")
+
+    def cut(self) -> bytes:
+        """The header and the rows up to the cap (CSV has no place to say it was cut)."""
+        assert self.cut_at is not None
+        return self.body()[: self.cut_at]
+
+
+def sink_for(fmt: str, names: Sequence[str], limit: int | None) -> RowSink:
+    """The sink counting rows of a native format."""
+    if fmt == "json":
+        return JsonSink(limit, names)
+    if fmt == "xml":
+        return XmlSink(limit)
+    return CsvSink(limit)
+
+
+def write_solutions(
+    solutions: Any, fmt: str, row_limit: int | None, again: Callable[[], Any]
+) -> Answer:
+    """Serialise SELECT solutions with pyoxigraph's writer where it has the format.
+
+    ``again`` runs the query anew: when the rows cannot be counted for sure, the Python
+    writers take over, and the first solutions are gone with the native writer.
+    """
+    native = NATIVE_FORMATS.get(fmt)
+    if native is None:
+        return write_bindings(solutions, fmt, row_limit)
+    names = [variable.value for variable in solutions.variables]
+    sink = sink_for(fmt, names, row_limit)
+    try:
+        solutions.serialize(sink, native)
+    except Full:
+        assert row_limit is not None
+        return Answer(sink.cut(), fmt, BINDINGS, row_limit, True, row_limit)
+    except Unsure:
+        return write_bindings(again(), fmt, row_limit)
+    body = sink.body()
+    rows = sink.exact_rows(body)
+    if row_limit is not None and rows > row_limit:
+        return write_bindings(again(), fmt, row_limit)
+    return Answer(body, fmt, BINDINGS, rows, False, row_limit)
 
 
 def write_boolean(value: Any, fmt: str, row_limit: int | None) -> Answer:

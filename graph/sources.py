@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.sax
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from .errors import SourceError
 
@@ -149,8 +152,138 @@ PRE_CHECKS: dict[str, Callable[[Path, bytes], None]] = {
 }
 
 
-def parse_into(graph: Graph, path: Path) -> Graph:
-    """Parse one file into ``graph``; any parser failure becomes a SourceError."""
+#: Parsers with a fast path: Oxigraph parses them (some ten times faster than rdflib) and its
+#: triples become rdflib terms; rdflib re-parses a file Oxigraph refuses, for today's errors.
+OXIGRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
+
+#: What only rdflib keeps as written: an explicit ``^^xsd:string`` (Oxigraph reads it as a
+#: simple literal) and a language tag with capitals (Oxigraph writes it in lower case).
+EXPLICIT_STRING = re.compile(rb"\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)")
+CAPITAL_LANGUAGE = re.compile(rb"(?<=[\"'])@[A-Za-z0-9-]*[A-Z]")
+
+
+def rdflib_only(data: bytes) -> bool:
+    """Whether the file says something that only rdflib's parser keeps as it is written."""
+    return bool(b"string" in data and EXPLICIT_STRING.search(data)) or bool(
+        CAPITAL_LANGUAGE.search(data)
+    )
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+Triple = tuple[Node, Node, Node]
+
+
+class RdflibTerms:
+    """pyoxigraph terms as the rdflib terms rdflib's own parser would give (memoised)."""
+
+    def __init__(self) -> None:
+        self.known: dict[object, Node] = {}
+
+    def term(self, term: object) -> Node:
+        """The rdflib term of an IRI or a literal (blank nodes: see ``triples``)."""
+        found = self.known.get(term)
+        if found is None:
+            if isinstance(term, ox.NamedNode):
+                found = URIRef(term.value)
+            elif isinstance(term, ox.Literal):
+                if term.language:
+                    found = Literal(term.value, lang=term.language)
+                elif term.datatype.value == XSD_STRING:
+                    found = Literal(term.value)
+                else:
+                    found = Literal(term.value, datatype=URIRef(term.datatype.value))
+            else:
+                raise SyntaxError(f"unsupported term: {term!r}")  # RDF-star: rdflib's turn
+            self.known[term] = found
+        return found
+
+    def triples(self, triples: Iterable[ox.Triple]) -> list[Triple]:
+        """The triples of one document; its blank nodes are its own, as rdflib makes them."""
+        blank: dict[str, BNode] = {}
+        term = self.term
+
+        def node(value: object) -> Node:
+            if isinstance(value, ox.BlankNode):
+                label = blank.get(value.value)
+                if label is None:
+                    label = blank[value.value] = BNode()
+                return label
+            return term(value)
+
+        return [(node(t.subject), term(t.predicate), node(t.object)) for t in triples]
+
+
+def add_all(graph: Graph, triples: Iterable[Triple]) -> Graph:
+    """Add triples to a graph, straight to its store (the terms are known to be valid)."""
+    add = graph.store.add
+    for triple in triples:
+        add(triple, graph, quoted=False)
+    return graph
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file's triples as rdflib terms, as Oxigraph's (when it parsed them), and prefixes."""
+
+    triples: list[Triple]
+    oxigraph: list[ox.Triple]
+    prefixes: dict[str, str]
+
+
+#: Deepest nesting of blank nodes (``[ … [ … ] ]``, ``( ( … ) )``) the fast path takes. Deeper
+#: files go to rdflib as before, which refuses what it cannot read (a recursion limit): a
+#: chain thousands deep would otherwise reach the blank-node canonicalisation of the build,
+#: whose time explodes on it.
+MAX_BLANK_DEPTH = 64
+
+
+def blank_depth(triples: Iterable[ox.Triple]) -> int:
+    """The longest chain of blank nodes linked subject to object (cycles counted once)."""
+    links: dict[ox.BlankNode, list[ox.BlankNode]] = {}
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) and isinstance(triple.object, ox.BlankNode):
+            links.setdefault(triple.subject, []).append(triple.object)
+    depth: dict[ox.BlankNode, int] = {}
+    on_path: set[ox.BlankNode] = set()
+    for start in links:
+        if start in depth:
+            continue
+        stack = [(start, iter(links[start]))]
+        on_path.add(start)
+        while stack:  # iterative depth-first search: no recursion on hostile input
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(node)
+                below = (depth.get(n, 0) for n in links.get(node, ()))  # a cycle counts 0
+                depth[node] = 1 + max(below, default=0)
+            elif child not in depth and child not in on_path:
+                on_path.add(child)
+                stack.append((child, iter(links.get(child, ()))))
+    return max(depth.values(), default=0)
+
+
+def parse_fast(path: Path, data: bytes, fmt: str, terms: RdflibTerms) -> Parsed | None:
+    """The file's triples through Oxigraph, or None when rdflib must parse it."""
+    if fmt not in OXIGRAPH_FORMATS or rdflib_only(data):
+        return None
+    try:
+        parser = ox.parse(data, OXIGRAPH_FORMATS[fmt], base_iri=path.resolve().as_uri())
+        found = [quad.triple for quad in parser]
+    except (SyntaxError, ValueError):
+        return None
+    if blank_depth(found) > MAX_BLANK_DEPTH:
+        return None
+    return Parsed(terms.triples(found), found, dict(parser.prefixes))
+
+
+def read_source(path: Path) -> tuple[str, bytes]:
+    """The parser name and the bytes of a source file, after the safety checks."""
     fmt = rdf_format(path)
     try:
         data = path.read_bytes()
@@ -158,6 +291,11 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         raise SourceError(path, f"cannot read file: {error.strerror}") from error
     if fmt in PRE_CHECKS:
         PRE_CHECKS[fmt](path, data)
+    return fmt, data
+
+
+def parse_slow(graph: Graph, path: Path, data: bytes, fmt: str) -> Graph:
+    """Parse with rdflib into ``graph``; any parser failure becomes a SourceError."""
     try:
         graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except (
@@ -172,9 +310,81 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     return graph
 
 
+def parse_into(graph: Graph, path: Path, terms: RdflibTerms | None = None) -> Graph:
+    """Parse one file into ``graph``; any parser failure becomes a SourceError."""
+    fmt, data = read_source(path)
+    parsed = parse_fast(path, data, fmt, terms or RdflibTerms())
+    if parsed is None:
+        return parse_slow(graph, path, data, fmt)
+    add_all(graph, parsed.triples)
+    for prefix, namespace in parsed.prefixes.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
 def parse_files(paths: Iterable[Path]) -> Graph:
     """Parse several files into one graph."""
-    graph = Graph()
+    graph, terms = Graph(), RdflibTerms()
     for path in paths:
-        parse_into(graph, path)
+        parse_into(graph, path, terms)
     return graph
+
+
+def parse_files_with_triples(paths: Iterable[Path]) -> tuple[Graph, list[ox.Triple] | None]:
+    """Parse several files into one graph, with Oxigraph's triples of them (without
+    duplicates) when Oxigraph parsed every file, so that the build need not convert back."""
+    graph, terms = Graph(), RdflibTerms()
+    found: dict[ox.Triple, None] | None = {}
+    for path in paths:
+        fmt, data = read_source(path)
+        parsed = parse_fast(path, data, fmt, terms)
+        if parsed is None:
+            parse_slow(graph, path, data, fmt)
+            found = None
+            continue
+        add_all(graph, parsed.triples)
+        for prefix, namespace in parsed.prefixes.items():
+            graph.bind(prefix, namespace)
+        if found is not None:
+            found.update(dict.fromkeys(parsed.oxigraph))
+    return graph, None if found is None else list(found)
+
+
+class OxigraphTerms:
+    """rdflib terms as pyoxigraph terms (memoised), to write stores and dumps without rdflib."""
+
+    def __init__(self) -> None:
+        self.known: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """The pyoxigraph term of an rdflib IRI, blank node or literal."""
+        found = self.known.get(term)
+        if found is None:
+            if isinstance(term, URIRef):
+                found = ox.NamedNode(str(term))
+            elif isinstance(term, BNode):
+                found = ox.BlankNode(str(term))
+            elif isinstance(term, Literal):
+                if term.language:
+                    found = ox.Literal(str(term), language=term.language)
+                elif term.datatype:
+                    found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+                else:
+                    found = ox.Literal(str(term))
+            else:
+                raise TypeError(f"unsupported term: {term!r}")
+            self.known[term] = found
+        return found
+
+    def triples(self, graph: Graph) -> list[ox.Triple]:
+        """Every triple of an rdflib graph as a pyoxigraph triple."""
+        term = self.term
+        return [
+            ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
+            for s, p, o in graph
+        ]
+
+
+def oxigraph_triples(graph: Graph) -> list[ox.Triple]:
+    """Every triple of an rdflib graph as a pyoxigraph triple."""
+    return OxigraphTerms().triples(graph)

@@ -29,6 +29,7 @@ from .results import (
     write_bindings,
     write_boolean,
     write_graph,
+    write_solutions,
 )
 
 Row = dict[str, Node]
@@ -147,14 +148,16 @@ class OxigraphStore(Store):
 
     def answer(self, request: QueryRequest) -> Answer:
         """Run the query on its dataset and write the result, cut at the row limit."""
-        result = self.raw_query(
-            request.query, base_iri=request.base_iri, **dataset_options(request)
-        )
+        options = {"base_iri": request.base_iri, **dataset_options(request)}
+        result = self.raw_query(request.query, **options)
         kind = kind_of(result)
         fmt = request.formats.get(kind)
         if fmt is None:
             raise NotAcceptable(kind)
         try:
+            if kind == BINDINGS:  # pyoxigraph's own writer; the query runs again if it must
+                again = partial(self.raw_query, request.query, **options)
+                return write_solutions(result, fmt, request.row_limit, again)
             return WRITERS[kind](result, fmt, request.row_limit)
         except OSError as error:
             raise QueryEvaluationError(str(error)) from error

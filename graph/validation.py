@@ -1,5 +1,7 @@
-"""Step 3 of the flow: SHACL validation (pyshacl) and a readable, bilingual report.
+"""Step 3 of the flow: SHACL validation and a readable, bilingual report.
 
+Two engines give the same report: the SPARQL engine of ``shacl_sparql`` (fast: the national
+graph in seconds) for the shapes it supports, and pyshacl, the reference and the fallback.
 Severities follow SHACL 1.0 section 2.1.4 (sh:Violation, sh:Warning, sh:Info); only
 violations stop a build.
 """
@@ -16,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from . import shacl_sparql
 from .namespaces import PREFIXES
 
 SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -186,13 +189,46 @@ def read_result(results: Graph, shapes: Graph, node: Node) -> Result:
     )
 
 
-def sort_key(result: Result) -> tuple[int, str, str, str]:
-    """Worst first, then by resource and path, so reports are stable."""
-    return (SEVERITY_ORDER.index(result.severity), result.focus, result.path or "", result.shape)
+def sort_key(result: Result) -> tuple[int, str, str, str, str, str, list[tuple[str, str]]]:
+    """Worst first, then by resource, path, shape and value, so reports are stable (and the
+    same whichever engine produced them)."""
+    return (
+        SEVERITY_ORDER.index(result.severity),
+        result.focus,
+        result.path or "",
+        result.shape,
+        result.value or "",
+        result.node_shape,
+        sorted(result.messages.items()),
+    )
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """Validate ``data`` (with the ontology for subclass targets) against ``shapes``."""
+ENGINES = ("auto", "sparql", "pyshacl")
+
+
+def validate(
+    data: Graph, shapes: Graph, ontology: Graph | None = None, engine: str = "auto"
+) -> Report:
+    """Validate ``data`` (with the ontology for subclass targets) against ``shapes``.
+
+    ``engine``: "sparql" (raises ``shacl_sparql.Unsupported`` for shapes it cannot
+    evaluate), "pyshacl", or "auto": the SPARQL engine when it supports the shapes (and
+    Oxigraph parses their SPARQL constraints), else pyshacl. Both give equal reports.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {ENGINES}")
+    if engine != "pyshacl":
+        try:
+            return validate_sparql(data, shapes, ontology)
+        except (shacl_sparql.Unsupported, SyntaxError):
+            # SyntaxError: a SPARQL constraint Oxigraph does not parse (rdflib may).
+            if engine == "sparql":
+                raise
+    return validate_pyshacl(data, shapes, ontology)
+
+
+def validate_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """The reference engine: pyshacl, its results graph read back into a Report."""
     _conforms, results_graph, _text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -204,3 +240,23 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Repor
     nodes: Iterable[Node] = results_graph.subjects(RDF.type, SH.ValidationResult)
     found = (read_result(results_graph, shapes, n) for n in nodes)
     return Report(tuple(sorted(found, key=sort_key)))
+
+
+def validate_sparql(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """The fast engine (``shacl_sparql``); raises ``Unsupported`` outside its subset."""
+    raw = shacl_sparql.evaluate(data, shapes, ontology)
+    found = (from_raw(shapes, r) for r in raw)
+    return Report(tuple(sorted(found, key=sort_key)))
+
+
+def from_raw(shapes: Graph, raw: shacl_sparql.RawResult) -> Result:
+    """A Result as ``read_result`` would read the same result from pyshacl's graph."""
+    return Result(
+        severity=SEVERITIES.get(raw.severity, "Violation"),
+        focus=str(raw.focus),
+        path=render_path(shapes, raw.path),
+        value=None if raw.value is None or isinstance(raw.value, BNode) else str(raw.value),
+        shape=compact(raw.shape) or "(anonymous shape)",
+        node_shape=compact(node_shape_of(shapes, raw.shape)) or "(anonymous shape)",
+        messages=dict(raw.messages),
+    )

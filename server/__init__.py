@@ -30,6 +30,7 @@ from . import (
     resources,
     sparql,
 )
+from .bodytimeout import BodyDeadline
 from .service import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 
 BLUEPRINTS = (
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
     """Wire what the app needs: limits, error handlers, CORS, blueprints."""
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
+    app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["BODY_TIMEOUT"])  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

@@ -38,12 +38,16 @@ SETTINGS: dict[str, Setting] = {
     "QUERY_TIMEOUT": Setting(30.0, float, "seconds a query may run before it is stopped"),
     "MAX_ROWS": Setting(10000, int, "rows (or triples) a result may have; more are cut, visibly"),
     "MAX_BODY_BYTES": Setting(1_000_000, int, "largest request body accepted (413 beyond)"),
+    "BODY_TIMEOUT": Setting(30.0, float, "seconds a client has to send a request body (408)"),
     "RATE_LIMIT": Setting(300, int, "requests per minute per client address; 0 disables"),
     "SERVICE_ALLOWLIST": Setting((), iri_list, "SERVICE endpoints queries may call"),
-    "QUERY_WORKERS": Setting(1, int, "query processes (and concurrent requests) per web process"),
+    "QUERY_WORKERS": Setting(4, int, "query processes per web process (long + light lanes)"),
+    "QUERY_LIGHT_SECONDS": Setting(0.5, float, "seconds after which a query is long (niced)"),
+    "QUERY_LONG_SLOTS": Setting(1, int, "long queries at once per web process; more get a 503"),
     "TRUSTED_PROXIES": Setting(0, int, "reverse proxies whose X-Forwarded-For is trusted"),
     "CACHE_DIR": Setting(None, Path, "where gzip copies of dumps are kept ({DATA_DIR}/cache)"),
     "HTTP_MAX_AGE": Setting(60, int, "seconds caches may reuse a page or result; 0: revalidate"),
+    "PAGE_CACHE_BYTES": Setting(16_000_000, int, "finished pages kept per web process; 0: none"),
     "STORE_URL": Setting("", str, "SPARQL query URL of a remote store; empty: the embedded one"),
     "STORE_USER": Setting(None, str, "user name at the remote store (else the URL's user@)"),
     "STORE_PASSWORD": Setting(None, str, "password at the remote store (else the URL's)"),
@@ -59,10 +63,13 @@ POSITIVE = (
     "QUERY_TIMEOUT",
     "MAX_ROWS",
     "MAX_BODY_BYTES",
+    "BODY_TIMEOUT",
     "QUERY_WORKERS",
+    "QUERY_LIGHT_SECONDS",
+    "QUERY_LONG_SLOTS",
     "ADMIN_MAX_UPLOAD_BYTES",
 )
-NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES", "HTTP_MAX_AGE")
+NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES", "HTTP_MAX_AGE", "PAGE_CACHE_BYTES")
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -91,6 +98,17 @@ def check(values: Mapping[str, Any]) -> None:
     for name in NON_NEGATIVE:
         if values[name] < 0:
             raise ConfigError(f"{name} must be zero or positive, not {values[name]!r}")
+    check_lanes(values)
+
+
+def check_lanes(values: Mapping[str, Any]) -> None:
+    """Long queries must leave a query process to light ones (unless there is only one)."""
+    workers, slots = values["QUERY_WORKERS"], values["QUERY_LONG_SLOTS"]
+    if slots >= workers and not slots == workers == 1:
+        raise ConfigError(
+            f"QUERY_LONG_SLOTS must be less than QUERY_WORKERS, so that light queries keep a "
+            f"query process of their own: not {slots!r} with QUERY_WORKERS={workers!r}"
+        )
 
 
 def load(environ: Mapping[str, str], overrides: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -18,8 +18,9 @@ from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import GRAPH, RDF_FORMATS
 from cls_kg.graph.store import RESULT_PREFIXES
 
+from .messages import say
 from .negotiation import Choice, media_type
-from .store import get_store
+from .store import backend_name, get_store
 
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
 PREFIXES = {**RESULT_PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"}
@@ -33,10 +34,24 @@ def template() -> Template:
     return Template(TEMPLATE.read_text(encoding="utf-8"))
 
 
+def lanes(lang: str) -> str:
+    """The long-query rule (``pool.py``), where it applies: queries run in query processes."""
+    config = current_app.config
+    if backend_name(config) != "embedded":
+        return ""
+    light, slots = f"{config['QUERY_LIGHT_SECONDS']:g}", config["QUERY_LONG_SLOTS"]
+    return say("long-query-rule", lang, light=light, slots=slots)
+
+
 def triples(endpoint: str) -> list[ox.Triple]:
     """The description of the endpoint at ``endpoint``: template, then the named graphs."""
     config = current_app.config
-    text = template().substitute(timeout=f"{config['QUERY_TIMEOUT']:g}", rows=config["MAX_ROWS"])
+    text = template().substitute(
+        timeout=f"{config['QUERY_TIMEOUT']:g}",
+        rows=config["MAX_ROWS"],
+        lanes_fr=lanes("fr"),
+        lanes_en=lanes("en"),
+    )
     described = [q.triple for q in ox.parse(text, ox.RdfFormat.TURTLE, base_iri=endpoint)]
     return described + named_graphs(ox.NamedNode(endpoint + "#dataset"), get_store().graph_names())
 

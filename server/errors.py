@@ -111,8 +111,9 @@ def extra_headers(error: ClsKgError) -> dict[str, str]:
         return {"Retry-After": error.detail}
     if isinstance(error, NotAuthorised):
         return {"WWW-Authenticate": 'Bearer realm="cls-kg admin"'}
-    wait = next((RETRY_AFTER[c] for c in type(error).__mro__ if c in RETRY_AFTER), None)
-    return {"Retry-After": wait} if wait else {}
+    wait = getattr(error, "retry_after", None)  # the error knows (a long query refused)
+    wait = wait or next((RETRY_AFTER[c] for c in type(error).__mro__ if c in RETRY_AFTER), None)
+    return {"Retry-After": str(wait)} if wait else {}
 
 
 def project_error(error: ClsKgError) -> Response:
@@ -129,6 +130,8 @@ def http_detail(error: HTTPException) -> str:
     """What to say about an HTTP error raised by Flask itself."""
     if error.code == 405:
         return ", ".join(getattr(error, "valid_methods", None) or ())
+    if error.code == 408:
+        return f"{current_app.config['BODY_TIMEOUT']:g}"
     if error.code == 413:
         return str(request.max_content_length or current_app.config["MAX_BODY_BYTES"])
     return error.description or ""

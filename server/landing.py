@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from cls_kg.graph.store import Row, Store
 
-from . import pages, published, ratelimit
+from . import pagecache, pages, published, ratelimit
 from .describe import fill, iri_term, labels
 from .messages import language, remember_language
 from .store import get_store
@@ -166,7 +166,12 @@ def dumps() -> list[tuple[str, str, int]]:
 
 @bp.route("/")
 def home() -> Response:
-    """The landing page."""
+    """The landing page, reused while the same version is served."""
+    return pagecache.cached(page)
+
+
+def page() -> Response:
+    """The landing page, made."""
     lang = language()
     data = gather(get_store(), lang)
     version = published.current()

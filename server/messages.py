@@ -36,6 +36,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The service is busy: no query process became free within {detail} s. "
         "Try again later.",
     },
+    "long-query-busy": {
+        "fr": "La requête a dépassé {detail} s, ce qui en fait une requête longue, et le "
+        "service exécute déjà autant de requêtes longues que permis à la fois. Elle a été "
+        "arrêtée : réessayez dans quelques secondes (en-tête Retry-After), ou restreignez-la "
+        "(motifs plus précis, LIMIT).",
+        "en": "The query ran past {detail} s, which makes it a long query, and the service is "
+        "already running as many long queries at once as it allows. It was stopped: try again "
+        "in a few seconds (Retry-After header), or narrow it down (more specific patterns, "
+        "LIMIT).",
+    },
     "no-build": {
         "fr": "Aucun graphe n'est encore publié : lancez « cls-kg build ». ({detail})",
         "en": "No graph is published yet: run 'cls-kg build'. ({detail})",
@@ -132,6 +142,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Corps de requête trop volumineux (au plus {detail} octets).",
         "en": "Request body too large (at most {detail} bytes).",
     },
+    "http-408": {
+        "fr": "Corps de requête reçu trop lentement (il doit arriver en {detail} s au plus).",
+        "en": "Request body received too slowly (it must arrive within {detail} s).",
+    },
     "http-error": {"fr": "Requête refusée : {detail}", "en": "Request refused: {detail}"},
     "internal": {
         "fr": "Erreur interne du service : {detail}",
@@ -159,6 +173,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "limits": {
         "fr": "Limites : {timeout} s par requête, {rows} lignes par résultat.",
         "en": "Limits: {timeout} s per query, {rows} rows per result.",
+    },
+    "long-query-rule": {
+        "fr": " Une requête qui dure plus de {light} s devient longue : elle passe en priorité "
+        "basse, et au plus {slots} requête(s) longue(s) à la fois par processus web ; au-delà, "
+        "elle est arrêtée aussitôt (503, en-tête Retry-After).",
+        "en": " A query running longer than {light} s becomes long: it runs at low priority, "
+        "and at most {slots} long query(ies) at once per web process; beyond that, it is "
+        "stopped at once (503, Retry-After header).",
     },
     "other-language": {"fr": "English", "en": "Français"},
     # linked-data pages (resources, ontology, landing, catalogue)

@@ -21,7 +21,7 @@ from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.namespaces import ONTOLOGY_IRI
 from cls_kg.graph.results import FORMATS, GRAPH, RDF_FORMATS
 
-from . import describe, iris, ontology_doc, pages, ratelimit
+from . import describe, iris, ontology_doc, pagecache, pages, ratelimit
 from .messages import remember_language
 from .negotiation import HTML, Choice, choose, from_parameter, media_type
 from .store import get_store
@@ -116,6 +116,11 @@ def finish(response: Response, path: str, fmt: str, negotiated: bool) -> Respons
 
 
 def respond(path: str) -> Response:
+    """The answer for a request path, reused while the same version is served."""
+    return pagecache.cached(lambda: answer(path))
+
+
+def answer(path: str) -> Response:
     """The answer for a request path: the first reading of it that names a known resource."""
     base = current_app.config["BASE_URI"]
     readings = iris.targets(path, base)

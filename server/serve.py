@@ -1,10 +1,30 @@
 """Serving in production: gunicorn, several web processes, each with its query workers.
 
 Each gunicorn worker process builds its own app (no preloading: the query pools must start
-after the fork) and warms its pool before taking requests. A web process takes as many
-requests at once as it has query workers (QUERY_WORKERS): one means gunicorn's plain "sync"
-worker, the fastest (measured: about 0.9 ms less per request than "gthread" on 2 cores);
-more means "gthread" with that many threads. More concurrency: more ``--workers``.
+after the fork) and warms its pool before taking requests.
+
+Concurrency per web process (defaults: 2 web processes, ``QUERY_WORKERS=4``,
+``QUERY_LONG_SLOTS=1``, ``QUERY_LIGHT_SECONDS=0.5``; see ``pool.py`` for the two lanes):
+
+- query processes: at most ``QUERY_LONG_SLOTS`` of them run a long (reniced) query, the
+  others (three) stay for light queries and pages. Three rather than one, because a
+  pathological query is not known as such before its first half second: each one arriving
+  while the long slot is taken holds a light process for that half second before it is
+  refused. Measured under the soak on the national graph (6 clients, a pathological query
+  every tenth request; 2 cores shared with other work): light p99 684 ms with 3 query
+  processes, 172 ms with 4, against 5.2 s before the lanes (``docs/DEPLOYMENT.md``);
+- threads: gunicorn's "gthread" worker with ``QUERY_WORKERS + EXTRA_THREADS`` threads, so
+  requests that need no query process (health checks, static files, dumps, cached pages)
+  are not held behind those waiting for one. With ``QUERY_WORKERS=1`` the plain "sync"
+  worker (one request at a time, the fastest: about 0.9 ms less per request than "gthread"
+  on 2 cores) is kept, and there is no separate light lane;
+- memory: each query process opens the store read-only; the OS page cache and the code
+  forked from the fork server are shared. On the national graph, 2 web processes with 4
+  query processes each: 0.9-0.98 GiB summing each process's RSS (shared pages counted in
+  every process; the 1 GB target), 0.3-0.45 GiB of proportional memory (PSS). Five query
+  processes pass 1 GB of summed RSS, hence four.
+
+More concurrency: more ``--workers`` (about one per core on the embedded store).
 """
 
 from __future__ import annotations
@@ -19,6 +39,14 @@ from . import create_app
 from .store import warm
 
 MAX_REQUEST_LINE = 8190  # gunicorn's ceiling: long GET queries
+
+#: Threads of a web process beyond its query processes: for requests that need none.
+EXTRA_THREADS = 2
+
+
+def threads_for(query_workers: int) -> int:
+    """gunicorn threads of a web process with ``query_workers`` query processes."""
+    return 1 if query_workers == 1 else query_workers + EXTRA_THREADS
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -74,5 +102,5 @@ def serve(
     if base_uri is not None:
         settings["BASE_URI"] = base_uri
     config = create_app(settings).config  # fails early on a bad setting
-    threads, timeout = config["QUERY_WORKERS"], config["QUERY_TIMEOUT"]
+    threads, timeout = threads_for(config["QUERY_WORKERS"]), config["QUERY_TIMEOUT"]
     Server(settings, options(host, port, workers, threads, timeout)).run()

@@ -98,6 +98,25 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional memory of a process and its descendants, in bytes: each shared page
+    (a fork server's code, shared by the query processes it forked) counted once overall."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pss = next(
+            (line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")), "0"
+        )
+        total += int(pss) * 1024
+        pending.extend(int(child) for child in children)
+    return total
+
+
 def start_ours(data_dir: Path, port: int, workers: int = 2, **env: str) -> subprocess.Popen[bytes]:
     """Our gunicorn on a built data folder, rate limit off (``cls-kg serve`` would rebuild)."""
     code = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -13,12 +16,19 @@ from cls_kg.graph.results import (
     BINDINGS,
     BOOLEAN,
     GRAPH,
+    NATIVE_FORMATS,
+    RESULTS_NS,
     XSD,
+    Answer,
+    Full,
     capped,
+    sink_for,
     term_csv,
     term_json,
     term_tsv,
     term_xml,
+    write_bindings,
+    write_solutions,
 )
 from cls_kg.graph.store import Dataset, OxigraphStore, QueryRequest
 
@@ -123,3 +133,200 @@ def test_answer_errors(store: OxigraphStore) -> None:
         )
     with pytest.raises(QuerySyntaxError):
         store.answer(QueryRequest("ASK {}", {BOOLEAN: "json"}, Dataset(("not an iri",))))
+
+
+# --- pyoxigraph's writer (write_solutions) against the Python writers ----------------------
+
+E = "http://e/"
+#: Literals whose text looks like the marks the sinks count rows by.
+TRICKY = (
+    ',{"x":{"type":"',
+    '{"',
+    "a{",
+    "<result>",
+    'say "hi",\nthen\r\nbye',
+    '"',
+    "\t\\",
+)
+
+
+@pytest.fixture(scope="module")
+def varied() -> ox.Store:
+    """Terms of every kind, some missing (OPTIONAL), tricky text, a triple term."""
+    memory = ox.Store()
+    p, q, r = (ox.NamedNode(E + name) for name in ("p", "q", "r"))
+    objects: list[object] = [
+        FR,
+        TYPED,
+        BNODE,
+        ox.Literal("plain"),
+        ox.Literal("12", datatype=ox.NamedNode(XSD + "integer")),
+        ox.Literal("x", language="en-GB"),
+        *(ox.Literal(text) for text in TRICKY),
+    ]
+    for index, value in enumerate(objects):
+        subject = ox.NamedNode(f"{E}s{index}") if index % 3 else ox.BlankNode(f"n{index}")
+        memory.add(ox.Quad(subject, p, value))  # type: ignore[arg-type]
+        if index % 2:
+            memory.add(ox.Quad(subject, q, ox.Literal(f"{index}", language="fr")))
+    memory.add(ox.Quad(ox.NamedNode(E + "t"), r, ox.Triple(IRI, p, FR)))
+    return memory
+
+
+#: Queries and the formats they are compared in (CSV has no standard form for triple terms).
+QUERIES = {
+    "optional": ("SELECT ?s ?o ?l { ?s <http://e/p> ?o OPTIONAL { ?s <http://e/q> ?l } }", "jxc"),
+    "sorted": ("SELECT * { ?s ?p ?o } ORDER BY STR(?o)", "jx"),
+    "triple": ("SELECT ?t { ?s <http://e/r> ?t }", "jx"),
+    "names": ("SELECT ?été ?_1 { ?été <http://e/p> ?_1 }", "jxc"),
+    "none": ("SELECT ?s { ?s <http://e/nothing> ?o }", "jxc"),
+    "no variable": ("SELECT * {}", "jxc"),
+}
+FORMAT_LETTERS = {"json": "j", "xml": "x", "csv": "c"}
+CASES = [
+    pytest.param(query, fmt, id=f"{name}-{fmt}")
+    for name, (query, letters) in QUERIES.items()
+    for fmt, letter in FORMAT_LETTERS.items()
+    if letter in letters
+]
+
+
+def parsed(body: bytes, fmt: str) -> object:
+    """A result in comparable form: the variables and rows, and the cut marks."""
+    if fmt == "json":
+        document = json.loads(body)
+        marks = (document.get("truncated"), document.get("rowLimit"))
+        return document["head"]["vars"], document["results"]["bindings"], marks
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(body.decode(), newline="")))
+    root = ElementTree.fromstring(body)
+    names = [v.get("name") for v in root.iter(f"{{{RESULTS_NS}}}variable")]
+    rows = [
+        {
+            b.get("name"): [(c.tag, c.text, sorted(c.attrib.items())) for c in b.iter()][1:]
+            for b in result
+        }
+        for result in root.iter(f"{{{RESULTS_NS}}}result")
+    ]
+    return names, rows, b"<!-- truncated: rowLimit=" in body
+
+
+def both(store: ox.Store, query: str, fmt: str, limit: int | None) -> tuple[Answer, Answer]:
+    """The native and the Python answer of a query."""
+    native = write_solutions(store.query(query), fmt, limit, lambda: store.query(query))
+    return native, write_bindings(store.query(query), fmt, limit)
+
+
+def size_of(store: ox.Store, query: str) -> int:
+    """How many solutions a query has."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return len(list(solutions))
+
+
+@pytest.mark.parametrize(("query", "fmt"), CASES)
+def test_native_writer_matches_python_writer(varied: ox.Store, query: str, fmt: str) -> None:
+    total = size_of(varied, query)
+    for limit in sorted({None, 0, 1, max(total - 1, 0), total, total + 1}, key=str):
+        native, python = both(varied, query, fmt, limit)
+        assert parsed(native.body, fmt) == parsed(python.body, fmt), limit
+        assert (native.rows, native.truncated, native.row_limit) == (
+            python.rows,
+            python.truncated,
+            python.row_limit,
+        )
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv"])
+def test_native_cut_at_and_one_past_the_cap(varied: ox.Store, fmt: str) -> None:
+    query = QUERIES["optional"][0]
+    total = size_of(varied, query)
+    exact, _ = both(varied, query, fmt, total)
+    assert (exact.rows, exact.truncated) == (total, False)
+    cut, _ = both(varied, query, fmt, total - 1)
+    assert (cut.rows, cut.truncated, cut.row_limit) == (total - 1, True, total - 1)
+    if fmt == "json":
+        document = json.loads(cut.body)
+        assert (document["truncated"], document["rowLimit"]) == (True, total - 1)
+        assert len(document["results"]["bindings"]) == total - 1
+    if fmt == "xml":
+        assert f"<!-- truncated: rowLimit={total - 1} -->".encode() in cut.body
+
+
+def test_native_writer_is_used_and_tsv_is_not(varied: ox.Store) -> None:
+    query = QUERIES["optional"][0]
+    native = write_solutions(varied.query(query), "xml", None, pytest.fail)
+    assert native.body.startswith(b'<?xml version="1.0"?>')  # pyoxigraph's, not ours
+    tsv = write_solutions(varied.query(query), "tsv", None, pytest.fail)
+    assert tsv.body == write_bindings(varied.query(query), "tsv", None).body
+
+
+def test_rows_without_bindings_are_counted_by_parsing(varied: ox.Store) -> None:
+    query = "SELECT ?x { ?s <http://e/p> ?o }"  # every row is {}
+    total = size_of(varied, query)
+    native = write_solutions(varied.query(query), "json", total, pytest.fail)
+    assert (native.rows, native.truncated) == (total, False)
+    assert json.loads(native.body)["results"]["bindings"] == [{}] * total
+
+
+def test_unsure_count_past_the_cap_runs_the_python_writer(varied: ox.Store) -> None:
+    query = "SELECT ?x { ?s <http://e/p> ?o }"
+    runs: list[int] = []
+
+    def again() -> object:
+        runs.append(1)
+        return varied.query(query)
+
+    native = write_solutions(varied.query(query), "json", 2, again)
+    assert runs == [1]
+    assert native == write_bindings(varied.query(query), "json", 2)
+
+
+def test_a_literal_with_braces_only_causes_a_parse(varied: ox.Store) -> None:
+    query = 'SELECT ?o { VALUES ?o { "{}" "a,{}]" } }'
+    native, python = both(varied, query, "json", 2)
+    assert (native.rows, native.truncated) == (2, False)
+    assert parsed(native.body, "json") == parsed(python.body, "json")
+    cut, python = both(varied, query, "json", 1)
+    assert cut == python  # cannot place the cut for sure: the Python writer, query run again
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv"])
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 13, 64])
+def test_sinks_count_across_any_chunking(varied: ox.Store, fmt: str, size: int) -> None:
+    query = QUERIES["optional"][0] if fmt == "csv" else QUERIES["sorted"][0]
+    body = varied.query(query).serialize(format=NATIVE_FORMATS[fmt])
+    assert body is not None
+    solutions = varied.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    total = size_of(varied, query)
+    for limit in (None, total, total - 1, 1):
+        whole, split = sink_for(fmt, names, limit), sink_for(fmt, names, limit)
+        outcomes: list[tuple[int | None, bytes | None]] = []
+        for sink, chunks in (
+            (whole, [body]),
+            (split, [body[i : i + size] for i in range(0, len(body), size)]),
+        ):
+            try:
+                for chunk in chunks:
+                    sink.write(chunk)
+                outcomes.append((sink.rows, None))
+            except Full:
+                outcomes.append((limit, sink.cut()))
+        assert outcomes[0] == outcomes[1]
+        assert outcomes[0][0] == (total if limit is None else min(total, limit))
+
+
+def test_large_result_through_answer_cut_and_whole() -> None:
+    memory = ox.Store()
+    p = ox.NamedNode(E + "p")
+    memory.extend(ox.Quad(ox.NamedNode(f"{E}{i}"), p, ox.Literal(f"v{i}")) for i in range(3000))
+    store = OxigraphStore(memory)
+    query = "SELECT ?s ?o { ?s ?p ?o }"
+    for fmt in ("json", "xml", "csv"):
+        whole = store.answer(QueryRequest(query, {BINDINGS: fmt}, row_limit=3000))
+        cut = store.answer(QueryRequest(query, {BINDINGS: fmt}, row_limit=2999))
+        assert (whole.rows, whole.truncated, cut.rows, cut.truncated) == (3000, False, 2999, True)
+        python = write_bindings(memory.query(query), fmt, 2999)
+        assert parsed(cut.body, fmt) == parsed(python.body, fmt)

@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "CLS_KG_RATE_LIMIT": "0",
     "CLS_KG_QUERY_TIMEOUT": "2",
     "CLS_KG_QUERY_WORKERS": "2",
+    "CLS_KG_BODY_TIMEOUT": "2",
 }
 LIGHT_QUERY = "/sparql?query=ASK%7B%7D"
 #: What must never reach a client: tracebacks, source paths, interpreter internals.

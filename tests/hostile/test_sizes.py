@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from urllib.parse import quote
 
@@ -117,3 +118,31 @@ def test_pathological_query_times_out_and_others_are_served(target: LiveServer) 
     )
     assert_clean(status, body, 503)
     alive(target)
+
+
+def test_a_body_that_never_arrives_gets_408_within_the_body_timeout(target: LiveServer) -> None:
+    """Content-Length announces more than is sent (slowloris): the thread is not held."""
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK {"
+    )
+    started = time.monotonic()
+    reply = raw(target, request, timeout=20)
+    waited = time.monotonic() - started
+    assert status_of(reply) == 408, reply[:300]
+    assert 1.5 < waited < 10, waited  # CLS_KG_BODY_TIMEOUT=2 in the suite's environment
+    assert_clean(408, body_of(reply))
+    assert "2 s" in body_of(reply).decode()
+    alive(target)
+
+
+def test_a_slow_body_does_not_stop_other_clients(target: LiveServer) -> None:
+    port = int(target.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as slow:
+        slow.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK"
+        )
+        for _ in range(3):
+            alive(target)
+        assert status_of(slow.recv(65536)) == 408

@@ -1,0 +1,260 @@
+"""The SPARQL SHACL engine gives exactly pyshacl's report, and falls back outside its subset."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from cls_kg.graph import build as b
+from cls_kg.graph.link import link
+from cls_kg.graph.namespaces import DEFAULT_BASE
+from cls_kg.graph.reference import divisions
+from cls_kg.graph.reference.template import on_scratch_copy, template
+from cls_kg.graph.shacl_sparql import Unsupported, supported
+from cls_kg.graph.sources import default_sources, parse_files
+from cls_kg.graph.validation import Report, validate
+
+from ..conftest import REPO, TEST_DATA
+
+SOURCES = default_sources()
+SHAPES = parse_files(SOURCES.shapes)
+ONTOLOGY = parse_files(SOURCES.ontology)
+VOCABULARIES = parse_files(SOURCES.vocabularies)
+CLS = "https://w3id.org/cls-sante/def#"
+ID = "https://w3id.org/cls-sante/id/"
+DCAT = "http://www.w3.org/ns/dcat#"
+IGEO = "http://rdf.insee.fr/def/geo#"
+PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/shapes#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def both(data: Graph, shapes: Graph = SHAPES) -> tuple[Report, Report]:
+    """The reports of pyshacl and of the SPARQL engine on the same graphs."""
+    reference = validate(data, shapes, ontology=ONTOLOGY, engine="pyshacl")
+    fast = validate(data, shapes, ontology=ONTOLOGY, engine="sparql")
+    return reference, fast
+
+
+def fixtures() -> list[Path]:
+    """Every shape fixture, valid and invalid."""
+    return sorted(TEST_DATA.glob("valid/*.ttl")) + sorted(TEST_DATA.glob("invalid/*.ttl"))
+
+
+def test_the_project_shapes_are_supported() -> None:
+    assert supported(SHAPES)
+
+
+@pytest.mark.parametrize("path", fixtures(), ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_fixture_reports_are_identical(path: Path) -> None:
+    reference, fast = both(parse_files([path]) + VOCABULARIES)
+    assert fast == reference
+    assert path.parent.name == "valid" or reference.results
+
+
+# --- the seed records, linked as graph/build.py links them ---------------------------------
+
+
+def test_seed_records_report_is_identical(tmp_path: Path) -> None:
+    loaded = b.load_sources(SOURCES, DEFAULT_BASE)
+    reference = template(tmp_path, loaded.reference)
+    linked = on_scratch_copy(
+        reference, lambda store: link(store, loaded.records, DEFAULT_BASE, 0.05)
+    )
+    loaded.derived, loaded.units = b.canonical(linked.derived), linked.units
+    data = loaded.data()
+    pyshacl_report = validate(data, loaded.shapes, ontology=loaded.ontology, engine="pyshacl")
+    fast = validate(data, loaded.shapes, ontology=loaded.ontology, engine="sparql")
+    assert fast == pyshacl_report
+    assert pyshacl_report.results  # warnings and infos at least: the comparison means something
+
+
+# --- a small generated national sample, with defects ----------------------------------------
+
+
+def generator() -> ModuleType:
+    """bench/national/generate.py, which is not a package."""
+    path = REPO / "bench" / "national" / "generate.py"
+    spec = importlib.util.spec_from_file_location("national_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("national_generate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def national_sample(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    """A dozen generated contracts (records and vocabularies, no reference data)."""
+    gen = generator()
+    folder = tmp_path_factory.mktemp("national")
+    files = gen.write(gen.generate(divisions.load(), contracts=12), folder)
+    return parse_files(files) + VOCABULARIES
+
+
+def instances(graph: Graph, cls: str) -> list[URIRef]:
+    """The instances of a class, by IRI order."""
+    return sorted(s for s in graph.subjects(RDF.type, URIRef(CLS + cls)) if isinstance(s, URIRef))
+
+
+def inject_defects(graph: Graph) -> Graph:
+    """Missing labels, wrong datatypes, duplicates, wrong classes, broken links ..."""
+    g = Graph() + graph
+    p = {name: URIRef(CLS + name) for name in ("position", "territory", "theme", "generation")}
+    actions, contracts = instances(g, "Action"), instances(g, "Contract")
+    territories, axes = instances(g, "Territory"), instances(g, "Axis")
+    # missing and wrong-language labels
+    g.remove((actions[0], RDFS.label, None))
+    g.remove((actions[1], RDFS.label, None))
+    g.add((actions[1], RDFS.label, Literal("An action", lang="en")))
+    g.add((actions[2], RDFS.label, Literal("Action", lang="FR")))
+    # wrong or ill-typed datatypes, duplicates
+    for action, value in zip(
+        actions[3:9],
+        [
+            Literal("abc", datatype=XSD.positiveInteger),
+            Literal("0", datatype=XSD.positiveInteger),
+            Literal("3", datatype=XSD.integer),
+            Literal("4"),
+            Literal("5", datatype=XSD.string),
+            Literal("1.50", datatype=XSD.decimal),
+        ],
+        strict=True,
+    ):
+        g.set((action, p["position"], value))
+    g.add((actions[9], p["position"], Literal("12", datatype=XSD.positiveInteger)))
+    g.add((actions[9], p["position"], Literal("12", datatype=XSD.integer)))
+    g.add((contracts[0], URIRef(CLS + "signatureDate"), Literal("2020-13-45", datatype=XSD.date)))
+    g.add((contracts[1], URIRef(CLS + "signatureDate"), Literal("2016", datatype=XSD.integer)))
+    g.add((contracts[1], URIRef(CLS + "declaredActionCount"), Literal("-2", datatype=XSD.integer)))
+    g.add((contracts[2], p["territory"], territories[-1]))
+    # wrong classes, literals where resources are expected
+    g.add((actions[10], p["theme"], URIRef(ID.replace("/id/", "/def/") + "role/porteur")))
+    g.add((contracts[0], URIRef(CLS + "signatory"), actions[0]))
+    g.add((contracts[0], URIRef(CLS + "hasAxis"), Literal("axe 1", lang="fr")))
+    g.remove((axes[0], RDF.type, None))  # an axis nobody types: its actions' parent is untyped
+    # contract links: a self loop, a generation order broken
+    g.add((contracts[3], URIRef(CLS + "previousContract"), contracts[3]))
+    g.set((contracts[3], p["generation"], Literal("2", datatype=XSD.positiveInteger)))
+    # periods: end before start, ill-typed start, a blank-node period without dates
+    periods = list(g.objects(contracts[4], URIRef("http://purl.org/dc/terms/temporal")))
+    for period in periods:
+        g.set((period, URIRef(DCAT + "endDate"), Literal("2001", datatype=XSD.gYear)))
+        g.set((period, URIRef(DCAT + "startDate"), Literal("2020-02-30", datatype=XSD.date)))
+    blank = BNode()
+    g.add((contracts[5], URIRef("http://purl.org/dc/terms/temporal"), blank))
+    g.add((blank, RDF.type, URIRef("http://purl.org/dc/terms/PeriodOfTime")))
+    # territories: composition status outside the list, complete without units
+    g.add((territories[0], URIRef(CLS + "compositionStatus"), URIRef(CLS + "Territory")))
+    g.set((territories[1], URIRef(CLS + "compositionStatus"), URIRef(CLS + "CompositionComplete")))
+    g.remove((territories[1], URIRef(CLS + "coversUnit"), None))
+    # a commune with a bad code and SIREN; a theme with two French preferred labels
+    commune = URIRef(ID + "commune/XXXXX")
+    g.add((commune, RDF.type, URIRef(IGEO + "Commune")))
+    g.add((commune, URIRef(IGEO + "codeINSEE"), Literal("ABC")))
+    g.add((commune, URIRef(CLS + "siren"), Literal("12", datatype=XSD.string)))
+    g.add((commune, URIRef(CLS + "siren"), Literal("123456789\n")))
+    theme = instances(g, "Theme")[0]
+    g.add((theme, SKOS.prefLabel, Literal("Autre libellé", lang="fr")))
+    return g
+
+
+def test_national_sample_reports_are_identical(national_sample: Graph) -> None:
+    reference, fast = both(national_sample)
+    assert fast == reference
+
+
+def test_national_sample_with_defects_reports_are_identical(national_sample: Graph) -> None:
+    reference, fast = both(inject_defects(national_sample))
+    assert fast == reference
+    assert reference.count("Violation") > 20
+
+
+# --- the supported subset, and the fallback --------------------------------------------------
+
+
+UNSUPPORTED = {
+    "target node": "ex:S a sh:NodeShape ; sh:targetNode ex:x ; sh:property ex:P .",
+    "node-level class": "ex:S a sh:NodeShape ; sh:targetClass rdfs:Resource ; sh:class ex:C .",
+    "min length": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+    'ex:Q sh:path rdfs:label ; sh:minLength 3 ; sh:message "m"@en .',
+    "nested node": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+    'ex:Q sh:path rdfs:label ; sh:node ex:S ; sh:message "m"@en .',
+    "alternative path": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+    "ex:Q sh:path [ sh:alternativePath ( rdfs:label rdfs:comment ) ] ; sh:minCount 1 ; "
+    'sh:message "m"@en .',
+    "generic message": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+    "ex:Q sh:path rdfs:label ; sh:minCount 1 .",
+    "disjoint qualified": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+    'ex:Q sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "fr" ) ] ; '
+    'sh:qualifiedMinCount 1 ; sh:qualifiedValueShapesDisjoint true ; sh:message "m"@en .',
+    "optional in SPARQL": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ "
+    'sh:message "m"@en ; sh:select "SELECT $this WHERE { $this a ?c OPTIONAL { $this '
+    'rdfs:label ?l } FILTER (!BOUND(?l)) }" ] .',
+    "implicit class target": "ex:S a sh:NodeShape , rdfs:Class ; sh:property ex:Q . "
+    'ex:Q sh:path rdfs:label ; sh:minCount 1 ; sh:message "m"@en .',
+}
+
+
+def shapes_from(text: str) -> Graph:
+    """A shapes graph from a Turtle snippet."""
+    return Graph().parse(data=PREFIXES + text, format="turtle")
+
+
+@pytest.mark.parametrize("name", sorted(UNSUPPORTED))
+def test_shapes_outside_the_subset_are_not_supported(name: str) -> None:
+    assert not supported(shapes_from(UNSUPPORTED[name]))
+
+
+def test_a_minimal_supported_shape() -> None:
+    text = (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+        'ex:Q sh:path rdfs:label ; sh:minCount 1 ; sh:message "m"@en .'
+    )
+    assert supported(shapes_from(text))
+
+
+def test_unsupported_shapes_still_validate_through_pyshacl() -> None:
+    shapes = shapes_from(UNSUPPORTED["min length"])
+    ex = "https://example.org/shapes#"
+    data = Graph()
+    data.add((URIRef(ex + "x"), RDF.type, URIRef(ex + "C")))
+    data.add((URIRef(ex + "x"), RDFS.label, Literal("ab")))
+    with pytest.raises(Unsupported):
+        validate(data, shapes, engine="sparql")
+    report = validate(data, shapes)
+    assert report == validate(data, shapes, engine="pyshacl")
+    assert len(report.results) == 1  # "ab" is shorter than 3
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="engine"):
+        validate(Graph(), SHAPES, engine="fast")
+
+
+def test_upper_case_language_tags_give_the_same_report(national_sample: Graph) -> None:
+    data = Graph() + national_sample
+    theme = instances(data, "Theme")[0]
+    data.add((theme, SKOS.prefLabel, Literal("Santé", lang="FR")))
+    data.add((theme, SKOS.altLabel, Literal("Santé", lang="FR-fr")))
+    reference, fast = both(data)
+    assert fast == reference
+    assert any(r.shape.endswith("uniqueLang") for r in reference.results)
+
+
+def test_plain_and_xsd_string_literals_side_by_side_stay_supported(national_sample: Graph) -> None:
+    data = Graph() + national_sample
+    commune = URIRef(ID + "commune/XXXXX")
+    data.add((commune, RDF.type, URIRef(IGEO + "Commune")))
+    data.add((commune, URIRef(IGEO + "codeINSEE"), Literal("25056")))
+    data.add((commune, URIRef(IGEO + "codeINSEE"), Literal("25056", datatype=XSD.string)))
+    reference, fast = both(data)
+    assert fast == reference
