@@ -18,8 +18,13 @@ Two lanes, so that light queries and pages never queue behind pathological ones:
   ``Lanes.long_slots`` slots (``QUERY_LONG_SLOTS``) is free, its worker is reniced to the
   lowest CPU priority (nice 19) and the job runs on until its deadline; otherwise the worker is
   killed at once and the client gets a 503 (``LongQueryRefused``) with ``Retry-After``;
-- an unprivileged process cannot raise its priority back, so a worker that ran a long job is
-  retired when the job ends and a fresh one takes its place.
+- when the job ends, the worker gets its priority back and returns to the idle ones, warm.
+  Raising a priority needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (systemd:
+  ``LimitNICE=+0``, docs/DEPLOYMENT.md); where it is refused, the worker is retired and a
+  fresh one takes its place.
+
+Idle workers are a stack: the worker that answered last takes the next job, so that queries
+find a warm store cache (each process has its own), and new workers wait at the bottom.
 
 Every replacement (deadline, refusal, retirement, crash) is started in the background, never
 on the request's path, and forks from a *fork server*: one clean process per web process,
@@ -31,6 +36,7 @@ worker joins the idle ones only once it has opened the store and answered a firs
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import multiprocessing
@@ -130,6 +136,46 @@ def lower_priority(pid: int) -> bool:
     return done
 
 
+def restore_priority(pid: int) -> bool:
+    """Give every thread of process ``pid`` the web process's niceness back; False when the
+    system refuses (an unprivileged process may lower priorities, not raise them)."""
+    try:
+        tasks = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return False
+    normal = os.getpriority(os.PRIO_PROCESS, 0)
+    try:
+        for task in tasks:
+            os.setpriority(os.PRIO_PROCESS, task, normal)
+    except (PermissionError, ProcessLookupError):
+        return False
+    return True
+
+
+class Idle:
+    """The idle workers, last in first out; fresh ones join at the bottom."""
+
+    def __init__(self) -> None:
+        self.workers: collections.deque[Worker] = collections.deque()
+        self.ready = threading.Condition()
+
+    def put(self, worker: Worker, warm: bool = True) -> None:
+        """A worker becomes idle: on top when warm (it just answered), else at the bottom."""
+        with self.ready:
+            if warm:
+                self.workers.append(worker)
+            else:
+                self.workers.appendleft(worker)
+            self.ready.notify()
+
+    def get(self, timeout: float | None = None) -> Worker:
+        """The warmest idle worker, waiting at most ``timeout`` seconds (queue.Empty)."""
+        with self.ready:
+            if not self.ready.wait_for(lambda: self.workers, timeout):
+                raise queue.Empty
+            return self.workers.pop()
+
+
 def niceness(pid: int) -> int:
     """The niceness of process ``pid`` (of its main thread)."""
     return os.getpriority(os.PRIO_PROCESS, pid)
@@ -193,12 +239,12 @@ class WorkerPool:
 
     def __init__(self, opener: Callable[[], Store], size: int, lanes: Lanes | None = None) -> None:
         self.opener, self.size, self.lanes = opener, size, lanes or Lanes()
-        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.idle = Idle()
         self.lock = threading.Lock()
         #: Process id -> deadline (monotonic) of the long queries running now, one per slot.
         self.long: dict[int, float] = {}
         for _ in range(size):
-            self.idle.put(Worker(opener))
+            self.idle.put(Worker(opener), warm=False)
 
     def call(self, job: worker.Job, timeout: float) -> Any:
         """Run a job within ``timeout`` seconds; raises what the job raised."""
@@ -234,7 +280,10 @@ class WorkerPool:
                 self.demote(busy)
         if reply is None:
             raise QueryTimeout(seconds(timeout))
-        self.replace(busy)  # reniced for good: a fresh worker takes its place
+        if restore_priority(busy.pid):
+            self.idle.put(busy)
+        else:
+            self.replace(busy)  # reniced for good: a fresh worker takes its place
         return reply
 
     def promote(self, busy: Worker, deadline: float) -> None:
@@ -273,7 +322,7 @@ class WorkerPool:
                 log.warning("cannot start a query process (%r); retrying", error)
             else:
                 if self.ready(fresh):
-                    self.idle.put(fresh)
+                    self.idle.put(fresh, warm=False)
                     return
                 fresh.stop()
                 log.warning("a new query process did not answer; starting another")

@@ -86,15 +86,18 @@ def queries() -> dict[str, str]:
     return {path.stem: path.read_text() for path in files}
 
 
-def measure(port: int, endpoint: str, query: str, runs: int) -> tuple[list[float], int]:
-    """Seconds of ``runs`` runs after one warm-up; the last status."""
-    client = Http(port)
-    status, _, _ = client.query(endpoint, query)
-    times = []
+def measure(ours: int, oxi: int, query: str, runs: int) -> tuple[list[float], list[float], int]:
+    """Seconds of ``runs`` runs on each server after one warm-up each, the two servers taking
+    turns (so that a change of background load hits both alike); our last status."""
+    mine, theirs = Http(ours), Http(oxi)
+    status, _, _ = mine.query("/sparql", query)
+    theirs.query("/query", query)
+    our_times, their_times = [], []
     for _ in range(runs):
-        status, _, seconds = client.query(endpoint, query)
-        times.append(seconds)
-    return times, status
+        status, _, seconds = mine.query("/sparql", query)
+        our_times.append(seconds)
+        their_times.append(theirs.query("/query", query)[2])
+    return our_times, their_times, status
 
 
 def rdflib_times(version: Path, cap: float) -> dict[str, str]:
@@ -120,8 +123,7 @@ def query_table(table: Table, ours: int, oxi: int, runs: int, peer: dict[str, st
     table.row(*["---"] * 8)
     all_met = True
     for name, text in queries().items():
-        mine, status = measure(ours, "/sparql", text, runs)
-        theirs, _ = measure(oxi, "/query", text, runs)
+        mine, theirs, status = measure(ours, oxi, text, runs)
         ratio = percentile(mine, 0.5) / max(percentile(theirs, 0.5), 1e-6)
         heavy = name.startswith("h")
         all_met &= ratio <= HEAVY_RATIO or not heavy

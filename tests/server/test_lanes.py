@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import queue
+import resource
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +21,16 @@ from cls_kg.graph.errors import ConfigError, QueryTimeout
 from cls_kg.graph.results import BINDINGS
 from cls_kg.graph.store import OxigraphStore, QueryRequest
 from cls_kg.server import config
-from cls_kg.server.pool import LOW_PRIORITY, Lanes, LongQueryRefused, WorkerPool, niceness
+from cls_kg.server import pool as pool_module
+from cls_kg.server.pool import (
+    LOW_PRIORITY,
+    Idle,
+    Lanes,
+    LongQueryRefused,
+    Worker,
+    WorkerPool,
+    niceness,
+)
 from cls_kg.server.worker import Call, Job, UserQuery
 
 from .conftest import app_with, write_data_dir
@@ -134,7 +145,10 @@ def test_the_service_s_own_queries_stay_in_the_light_lane(pool: WorkerPool) -> N
     first.join()
 
 
-def test_a_worker_that_ran_long_is_retired_and_replaced(pool: WorkerPool) -> None:
+def test_a_worker_that_ran_long_is_retired_when_its_priority_cannot_come_back(
+    pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_module, "restore_priority", lambda pid: False)  # unprivileged
     thread, outcome = run_in_thread(pool, sleep(LIGHT + 0.6), 5.0)
     [pid] = wait_until_long(pool)
     assert niceness(pid) == LOW_PRIORITY
@@ -148,6 +162,37 @@ def test_a_worker_that_ran_long_is_retired_and_replaced(pool: WorkerPool) -> Non
     pids = {worker.pid for worker in workers}
     assert pid not in pids
     assert all(niceness(each) == niceness(os.getpid()) for each in pids)
+
+
+def can_raise_priority() -> bool:
+    """Whether this process may lower a niceness again (root, or RLIMIT_NICE allows it)."""
+    return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20
+
+
+@pytest.mark.skipif(not can_raise_priority(), reason="needs CAP_SYS_NICE or RLIMIT_NICE 20")
+def test_a_worker_that_ran_long_gets_its_priority_back_and_stays_warm(pool: WorkerPool) -> None:
+    thread, outcome = run_in_thread(pool, sleep(LIGHT + 0.6), 5.0)
+    [pid] = wait_until_long(pool)
+    assert niceness(pid) == LOW_PRIORITY
+    thread.join()
+    assert outcome == ["slept"]
+    assert not pool.long
+    assert alive(pid)
+    warmest = pool.idle.get(timeout=5)  # the last worker to answer takes the next job
+    pool.idle.put(warmest)
+    assert warmest.pid == pid
+    assert niceness(pid) == niceness(os.getpid())
+
+
+def test_idle_workers_are_last_in_first_out_with_fresh_ones_at_the_bottom() -> None:
+    idle = Idle()
+    first, second, fresh = (cast(Worker, object()) for _ in range(3))
+    idle.put(first)
+    idle.put(second)
+    idle.put(fresh, warm=False)
+    assert [idle.get(timeout=1) for _ in range(3)] == [second, first, fresh]
+    with pytest.raises(queue.Empty):
+        idle.get(timeout=0.05)
 
 
 def test_light_queries_are_never_reniced(pool: WorkerPool) -> None:
