@@ -13,8 +13,10 @@ Two lanes, so that light queries and pages never queue behind pathological ones:
   counts, the service description) stay light whatever their time: only their deadline
   stops them. Queries through ``Store.answer`` (``worker.UserQuery``: clients' queries, and
   the CONSTRUCTs of resource pages, which take milliseconds) follow the rule below;
-- the thread waiting for the reply first polls the pipe for ``Lanes.light`` seconds
-  (``QUERY_LIGHT_SECONDS``). A job still running then becomes *long*: if one of the
+- the thread waiting for the reply first polls the pipe for ``EARLY_FRACTION`` of
+  ``Lanes.light`` seconds (``QUERY_LIGHT_SECONDS``), then lowers the worker to nice 10 (a
+  pathological query then takes little CPU from light ones while it is not known yet), then
+  polls until ``Lanes.light``. A job still running then becomes *long*: if one of the
   ``Lanes.long_slots`` slots (``QUERY_LONG_SLOTS``) is free, its worker is reniced to the
   lowest CPU priority (nice 19) and the job runs on until its deadline; otherwise the worker is
   killed at once and the client gets a 503 (``LongQueryRefused``) with ``Retry-After``;
@@ -64,6 +66,13 @@ CONTEXT.set_forkserver_preload([worker.__name__])
 
 #: The niceness of a worker running a long query: the lowest CPU priority.
 LOW_PRIORITY = 19
+
+#: The niceness of a client's query past EARLY_FRACTION of the light threshold: a
+#: pathological query is only known as such at the threshold, and until then it would take
+#: a core from light queries at full priority (at nice 10 it gets about a tenth of a core
+#: that light work wants).
+MEDIUM_PRIORITY = 10
+EARLY_FRACTION = 0.2
 
 #: How long a request waits for a killed worker to be reaped (it is dead within a ms).
 REAP_SECONDS = 1.0
@@ -115,8 +124,8 @@ def configured() -> Lanes:
     return Lanes.from_config(current_app.config) if has_app_context() else Lanes()
 
 
-def lower_priority(pid: int) -> bool:
-    """Renice every thread of process ``pid`` to LOW_PRIORITY; False when not allowed.
+def lower_priority(pid: int, level: int = LOW_PRIORITY) -> bool:
+    """Renice every thread of process ``pid`` to ``level``; False when not allowed.
 
     On Linux a niceness belongs to a thread: the process's own id names its main thread only,
     so each task of ``/proc/<pid>/task`` is reniced (the query runs in the main thread; the
@@ -129,7 +138,7 @@ def lower_priority(pid: int) -> bool:
     done = False
     for task in tasks:
         try:
-            os.setpriority(os.PRIO_PROCESS, task, LOW_PRIORITY)
+            os.setpriority(os.PRIO_PROCESS, task, level)
             done = True
         except (PermissionError, ProcessLookupError):
             continue
@@ -267,9 +276,17 @@ class WorkerPool:
         started = time.monotonic()
         busy.send(job)
         light = timeout if isinstance(job, worker.Call) else min(self.lanes.light, timeout)
-        reply = busy.wait(light)
+        early = light * EARLY_FRACTION if light < timeout else light
+        reply = busy.wait(early)
+        reniced = False
+        if reply is None and early < light:  # not light after all, maybe long: step down
+            reniced = lower_priority(busy.pid, MEDIUM_PRIORITY)
+            reply = busy.wait(started + light - time.monotonic())
         if reply is not None:
-            self.idle.put(busy)
+            if reniced:
+                self.settle(busy)
+            else:
+                self.idle.put(busy)
             return reply
         if light < timeout:  # a long query: a slot, or stopped now
             deadline = started + timeout
@@ -280,11 +297,16 @@ class WorkerPool:
                 self.demote(busy)
         if reply is None:
             raise QueryTimeout(seconds(timeout))
+        self.settle(busy)
+        return reply
+
+    def settle(self, busy: Worker) -> None:
+        """A reniced worker that answered: back to the idle ones with its priority restored,
+        or retired when the system refuses (a fresh worker takes its place)."""
         if restore_priority(busy.pid):
             self.idle.put(busy)
         else:
-            self.replace(busy)  # reniced for good: a fresh worker takes its place
-        return reply
+            self.replace(busy)
 
     def promote(self, busy: Worker, deadline: float) -> None:
         """Give a long query a slot and the lowest priority; raise when no slot is free."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import queue
 import resource
@@ -23,7 +24,9 @@ from cls_kg.graph.store import OxigraphStore, QueryRequest
 from cls_kg.server import config
 from cls_kg.server import pool as pool_module
 from cls_kg.server.pool import (
+    EARLY_FRACTION,
     LOW_PRIORITY,
+    MEDIUM_PRIORITY,
     Idle,
     Lanes,
     LongQueryRefused,
@@ -195,8 +198,27 @@ def test_idle_workers_are_last_in_first_out_with_fresh_ones_at_the_bottom() -> N
         idle.get(timeout=0.05)
 
 
+def test_a_query_past_the_early_mark_runs_at_medium_priority_without_becoming_long(
+    pool: WorkerPool,
+) -> None:
+    thread, outcome = run_in_thread(pool, sleep(LIGHT * 0.7), 5.0)
+    time.sleep(LIGHT * 0.45)  # past EARLY_FRACTION of LIGHT, before LIGHT
+    with pool.lock:
+        assert not pool.long
+    busy = [pid for pid in worker_pids() if niceness(pid) == MEDIUM_PRIORITY]
+    thread.join()
+    assert outcome == ["slept"]
+    assert len(busy) == 1
+    assert not pool.long
+
+
+def worker_pids() -> list[int]:
+    """The query processes started by this test process (through its fork server)."""
+    return [child.pid for child in multiprocessing.active_children() if child.pid]
+
+
 def test_light_queries_are_never_reniced(pool: WorkerPool) -> None:
-    assert pool.call(sleep(LIGHT / 4), 5) == "slept"
+    assert pool.call(sleep(LIGHT * EARLY_FRACTION / 4), 5) == "slept"
     assert not pool.long
     worker = pool.idle.get(timeout=5)
     pool.idle.put(worker)
