@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.term import Node
 
 from . import queries
 from .consistency import DEFAULT_TOLERANCE, Consistency
@@ -179,42 +178,40 @@ def check_base(base: str) -> str:
     return base
 
 
-def rebase(graph: Graph, base: str) -> Graph:
-    """Move instance IRIs from the default data base to ``base``."""
+def mover(base: str, iri: Callable[[Any], str | None], make: Callable[[str], Any]) -> Any:
+    """A memoised term mapping from the default data base to ``base`` (None: no move),
+    for one RDF library: ``iri`` gives an IRI term's text (None for other terms), ``make``
+    builds the moved IRI term."""
     old, new = data_namespace(DEFAULT_BASE), data_namespace(base)
     if old == new:
-        return graph
-    moved: dict[Node, Node] = {}
-
-    def move(term: Node) -> Node:
-        found = moved.get(term)
-        if found is None:
-            found = moved[term] = (
-                URIRef(new + term[len(old) :])
-                if isinstance(term, URIRef) and term.startswith(old)
-                else term
-            )
-        return found
-
-    return add_all(Graph(), ((move(s), move(p), move(o)) for s, p, o in graph))
-
-
-def rebase_triples(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
-    """``rebase`` for pyoxigraph triples."""
-    old, new = data_namespace(DEFAULT_BASE), data_namespace(base)
-    if old == new:
-        return triples
+        return None
     moved: dict[Any, Any] = {}
 
     def move(term: Any) -> Any:
         found = moved.get(term)
         if found is None:
-            value = term.value if isinstance(term, ox.NamedNode) else ""
+            value = iri(term)
             found = moved[term] = (
-                ox.NamedNode(new + value[len(old) :]) if value.startswith(old) else term
+                make(new + value[len(old) :]) if value and value.startswith(old) else term
             )
         return found
 
+    return move
+
+
+def rebase(graph: Graph, base: str) -> Graph:
+    """Move instance IRIs from the default data base to ``base``."""
+    move = mover(base, lambda t: str(t) if isinstance(t, URIRef) else None, URIRef)
+    if move is None:
+        return graph
+    return add_all(Graph(), ((move(s), move(p), move(o)) for s, p, o in graph))
+
+
+def rebase_triples(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    """``rebase`` for pyoxigraph triples."""
+    move = mover(base, lambda t: t.value if isinstance(t, ox.NamedNode) else None, ox.NamedNode)
+    if move is None:
+        return triples
     return list(
         dict.fromkeys(
             ox.Triple(move(t.subject), move(t.predicate), move(t.object)) for t in triples

@@ -40,6 +40,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from .errors import StoreError
+from .store import to_oxigraph, to_rdflib
+
 #: Predicates that carry no constraint (documentation, ordering ...), allowed on any shape.
 NEUTRAL = {SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
 #: Parameters a property shape may use.
@@ -570,10 +573,6 @@ class Terms:
 
     def back(self, term: Any) -> Node:
         """The rdflib term a query returned, with the lexical form rdflib had."""
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             if datatype.startswith(WRAP):
@@ -582,28 +581,18 @@ class Terms:
             known = self.literals.get(term)
             if known is not None:
                 return known
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise Unsupported(f"unexpected term {term!r}")
+        try:
+            return to_rdflib(term)
+        except StoreError as error:
+            raise Unsupported(f"unexpected term {term!r}") from error
 
 
 def convert(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as an Oxigraph term (lexical forms as rdflib holds them)."""
     try:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
-    except ValueError as error:
+        return to_oxigraph(term)
+    except (TypeError, ValueError) as error:
         raise Unsupported(f"term {term!r}: {error}") from error
-    raise Unsupported(f"unexpected term {term!r}")
 
 
 #: The graphs of the store: triples without typed literals, then typed-literal triples as the

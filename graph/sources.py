@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from .errors import SourceError
+from .store import to_oxigraph, to_rdflib
 
 #: Installed, ontology/ and shapes/ sit beside graph/ inside cls_kg; in the repository they
 #: sit beside graph/ at the top. Either way they are siblings of this package.
@@ -187,15 +188,10 @@ class RdflibTerms:
         """The rdflib term of an IRI or a literal (blank nodes: see ``triples``)."""
         found = self.known.get(term)
         if found is None:
-            if isinstance(term, ox.NamedNode):
-                found = URIRef(term.value)
-            elif isinstance(term, ox.Literal):
-                if term.language:
-                    found = Literal(term.value, lang=term.language)
-                elif term.datatype.value == XSD_STRING:
-                    found = Literal(term.value)
-                else:
-                    found = Literal(term.value, datatype=URIRef(term.datatype.value))
+            if isinstance(term, ox.Literal) and term.datatype.value == XSD_STRING:
+                found = Literal(term.value)  # rdflib's parser writes no datatype here
+            elif isinstance(term, ox.NamedNode | ox.Literal):
+                found = to_rdflib(term)
             else:
                 raise SyntaxError(f"unsupported term: {term!r}")  # RDF-star: rdflib's turn
             self.known[term] = found
@@ -360,20 +356,7 @@ class OxigraphTerms:
         """The pyoxigraph term of an rdflib IRI, blank node or literal."""
         found = self.known.get(term)
         if found is None:
-            if isinstance(term, URIRef):
-                found = ox.NamedNode(str(term))
-            elif isinstance(term, BNode):
-                found = ox.BlankNode(str(term))
-            elif isinstance(term, Literal):
-                if term.language:
-                    found = ox.Literal(str(term), language=term.language)
-                elif term.datatype:
-                    found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-                else:
-                    found = ox.Literal(str(term))
-            else:
-                raise TypeError(f"unsupported term: {term!r}")
-            self.known[term] = found
+            found = self.known[term] = to_oxigraph(term)
         return found
 
     def triples(self, graph: Graph) -> list[ox.Triple]:

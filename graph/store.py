@@ -105,6 +105,22 @@ def to_rdflib(term: Any) -> Node:
     raise StoreError(f"unsupported term in results: {term!r}")
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to pyoxigraph's (lexical forms as rdflib holds them); the
+    reverse of ``to_rdflib``. Raises ValueError for a term pyoxigraph refuses."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term: {term!r}")
+
+
 class OxigraphStore(Store):
     """The embedded Oxigraph store (pyoxigraph), on disk or in memory."""
 

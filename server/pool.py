@@ -51,8 +51,6 @@ from dataclasses import dataclass
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from typing import Any
 
-from flask import current_app, has_app_context
-
 from cls_kg.graph.errors import QueryTimeout, StoreBusy, StoreError
 from cls_kg.graph.store import Store
 
@@ -119,24 +117,23 @@ class Lanes:
         )
 
 
-def configured() -> Lanes:
-    """The lanes of the current Flask app, or the defaults outside one."""
-    return Lanes.from_config(current_app.config) if has_app_context() else Lanes()
-
-
-def lower_priority(pid: int, level: int = LOW_PRIORITY) -> bool:
-    """Renice every thread of process ``pid`` to ``level``; False when not allowed.
+def threads_of(pid: int) -> list[int]:
+    """The thread ids of process ``pid`` (empty when it is gone).
 
     On Linux a niceness belongs to a thread: the process's own id names its main thread only,
     so each task of ``/proc/<pid>/task`` is reniced (the query runs in the main thread; the
     store's helper threads follow).
     """
     try:
-        tasks = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
+        return [int(task) for task in os.listdir(f"/proc/{pid}/task")]
     except OSError:
-        tasks = [pid]
+        return []
+
+
+def lower_priority(pid: int, level: int = LOW_PRIORITY) -> bool:
+    """Renice every thread of process ``pid`` to ``level``; False when not allowed."""
     done = False
-    for task in tasks:
+    for task in threads_of(pid) or [pid]:
         try:
             os.setpriority(os.PRIO_PROCESS, task, level)
             done = True
@@ -148,9 +145,8 @@ def lower_priority(pid: int, level: int = LOW_PRIORITY) -> bool:
 def restore_priority(pid: int) -> bool:
     """Give every thread of process ``pid`` the web process's niceness back; False when the
     system refuses (an unprivileged process may lower priorities, not raise them)."""
-    try:
-        tasks = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
-    except OSError:
+    tasks = threads_of(pid)
+    if not tasks:
         return False
     normal = os.getpriority(os.PRIO_PROCESS, 0)
     try:
@@ -382,15 +378,14 @@ class Pools:
     ) -> WorkerPool:
         """The pool serving ``version`` of ``folder``, started on first use in this process.
 
-        ``lanes`` defaults to the settings of the current app (``QUERY_LIGHT_SECONDS``,
-        ``QUERY_LONG_SLOTS``).
+        ``lanes`` come from the settings (``Lanes.from_config``); the defaults without.
         """
         key = (os.getpid(), folder)  # a forked process never uses its parent's workers
         with self.lock:
             known = self.pools.get(key)
             if known is not None and known[0] == version:
                 return known[1]
-            pool = WorkerPool(opener, size, lanes or configured())
+            pool = WorkerPool(opener, size, lanes)
             self.pools[key] = (version, pool)
         if known is not None:
             threading.Thread(target=known[1].close, daemon=True).start()

@@ -30,7 +30,7 @@ from cls_kg.graph.remote import RemoteConfig, RemoteStore
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import OxigraphStore, QueryRequest, Row, Store
 
-from .pool import POOLS, WorkerPool
+from .pool import POOLS, Lanes, WorkerPool
 from .worker import Call, UserQuery
 
 
@@ -159,7 +159,8 @@ class Embedded(Backend):
         """The pooled store of the current version."""
         version = VERSIONS.get(config["DATA_DIR"])
         opener = partial(OxigraphStore.open_read_only, version / "store")
-        pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"])
+        lanes = Lanes.from_config(config)
+        pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"], lanes)
         return PooledStore(pool, config["QUERY_TIMEOUT"], config["SERVICE_ALLOWLIST"])
 
     def served(self, config: Mapping[str, Any]) -> Served:

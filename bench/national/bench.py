@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,12 +62,6 @@ class Table:
     def target(self, name: str, figure: str, met: bool) -> None:
         """A target row."""
         self.row(name, figure, "met" if met else "**missed**")
-
-
-def timed(step: Callable[[], object]) -> tuple[object, float]:
-    """The step's result and its duration in seconds."""
-    started = time.perf_counter()
-    return step(), time.perf_counter() - started
 
 
 def build(records: Path, data_dir: Path) -> dict[str, float]:

@@ -80,41 +80,32 @@ def wait_for(port: int, path: str, seconds: float = 120) -> float:
     raise RuntimeError(f"nothing answered {path} on port {port} within {seconds} s")
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def tree_memory(pid: int, file: str, field: str) -> int:
+    """A memory figure (``field`` of ``/proc/<pid>/<file>``, in kB) summed over a process and
+    all its descendants, in bytes."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            text = Path(f"/proc/{current}/{file}").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        rss = next(
-            (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")), "0"
-        )
-        total += int(rss) * 1024
+        value = next((line.split()[1] for line in text.splitlines() if line.startswith(field)), "0")
+        total += int(value) * 1024
         pending.extend(int(child) for child in children)
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    return tree_memory(pid, "status", "VmRSS")
 
 
 def tree_pss(pid: int) -> int:
     """Proportional memory of a process and its descendants, in bytes: each shared page
     (a fork server's code, shared by the query processes it forked) counted once overall."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        pss = next(
-            (line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")), "0"
-        )
-        total += int(pss) * 1024
-        pending.extend(int(child) for child in children)
-    return total
+    return tree_memory(pid, "smaps_rollup", "Pss:")
 
 
 def start_ours(data_dir: Path, port: int, workers: int = 2, **env: str) -> subprocess.Popen[bytes]:
