@@ -116,6 +116,18 @@ class StoreBusy(QueryError):
     key = "busy"
 
 
+class MemoryLimitExceeded(QueryError):
+    """The query needed more memory than a query process may take; ``detail`` is the cap (MiB)."""
+
+    key = "memory-limit"
+
+
+class ResultTooLarge(QueryError):
+    """Not even the first row of the result fits the byte limit; ``detail`` is the limit."""
+
+    key = "result-too-large"
+
+
 class RequestRefused(ClsKgError):
     """The service will not run a request; ``key`` names the reason, ``detail`` the specifics."""
 
