@@ -35,9 +35,8 @@ def remote_config(args: argparse.Namespace) -> RemoteConfig:
 
 def version_folder(args: argparse.Namespace) -> Path:
     """The version to publish: ``--version``, else the one ``current`` points at."""
-    if args.version:
-        return Path(args.data_dir) / VERSIONS / args.version
-    return (Path(args.data_dir) / CURRENT).resolve()
+    data_dir, version = Path(args.data_dir), str(args.version or "")
+    return data_dir / VERSIONS / version if version else (data_dir / CURRENT).resolve()
 
 
 def report(result: PublishResult, args: argparse.Namespace) -> None:
