@@ -40,6 +40,7 @@ from rdflib.compare import to_canonical_graph
 from . import queries
 from .consistency import DEFAULT_TOLERANCE, Consistency
 from .errors import ConfigError, NoBuildError, ValidationFailed
+from .folders import check_against_turtle, import_folders
 from .link import derived_graph, link
 from .namespaces import (
     DEFAULT_BASE,
@@ -252,13 +253,29 @@ def load_graph(
     return graph, triples
 
 
+def load_records(sources: SourceSet, base: str) -> tuple[Graph, list[ox.Triple] | None]:
+    """The Turtle records and the records of the CSV folders (``folders.py``), rebased."""
+    if not sources.folders:
+        return load_graph(sources.records, base)
+    turtle, triples = load_graph(sources.records)
+    imported = import_folders(sources.folders)
+    check_against_turtle(imported, turtle)
+    graph = add_all(turtle, imported.graph)
+    if triples is not None:
+        triples = list(dict.fromkeys([*triples, *oxigraph_triples(imported.graph)]))
+    if base != DEFAULT_BASE:
+        graph = rebase(graph, base)
+        triples = None if triples is None else rebase_triples(triples, base)
+    return graph, triples
+
+
 def load_sources(sources: SourceSet, base: str, reference_dir: Path = divisions.DATA_DIR) -> Loaded:
     """Parse every source file; records are rebased to ``base``, as is the reference graph."""
     parsed = {
         "ontology": load_graph(sources.ontology),
         "vocabularies": load_graph(sources.vocabularies),
         "shapes": load_graph(sources.shapes),
-        "records": load_graph(sources.records, base),
+        "records": load_records(sources, base),
     }
     loaded = Loaded(
         ontology=parsed["ontology"][0],

@@ -59,12 +59,44 @@ class TerritoryFigures:
 
 
 @dataclass(frozen=True)
+class Announced:
+    """A figure a source announces for a zone at a date, and what the graph holds for it
+    (``held``: None for an indicator the graph cannot count)."""
+
+    figure: str
+    zone: str
+    zone_label: str
+    indicator: str
+    value: float
+    date: str
+    held: float | None
+    sources: str = ""
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One row of the coverage table: a région (``region`` empty: territories without one)."""
+
+    region: str
+    label: str
+    contracts: int
+    territories: int
+    linked: int
+    sourced: int
+    announced: float | None = None
+    announced_date: str | None = None
+    held: float | None = None
+
+
+@dataclass(frozen=True)
 class Consistency:
     """The report of one build."""
 
     tolerance: float
     reference: dict[str, str]
     territories: tuple[TerritoryFigures, ...]
+    regions: tuple[RegionRow, ...] = ()
+    announced: tuple[Announced, ...] = ()
 
     def summary(self) -> dict[str, int]:
         """How many figures have each status."""
@@ -82,6 +114,8 @@ class Consistency:
             "reference": self.reference,
             "summary": self.summary(),
             "territories": [asdict(t) for t in self.territories],
+            "regions": [asdict(r) for r in self.regions],
+            "announced": [asdict(a) for a in self.announced],
         }
         return json.dumps(body, ensure_ascii=False, indent=2)
 
@@ -92,6 +126,11 @@ class Consistency:
         for territory in self.territories:
             lines.extend(territory_lines(territory, words))
         lines.append(words["summary"].format(**self.summary()))
+        if self.regions:
+            lines.extend(["", *coverage_table(self.regions, words)])
+        if self.announced:
+            lines.extend(["", words["announced-heading"]])
+            lines.extend(announced_line(a, words) for a in self.announced)
         return "\n".join(lines)
 
     def reference_text(self, lang: str) -> str:
@@ -103,6 +142,66 @@ class Consistency:
     def pct(self) -> str:
         """The tolerance as a percentage."""
         return f"{self.tolerance * 100:g}"
+
+
+def number(value: float | None) -> str:
+    """A figure as the report shows it: whole numbers without decimals, a dash for none."""
+    if value is None:
+        return "—"
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def coverage_table(rows: Sequence[RegionRow], words: Mapping[str, str]) -> list[str]:
+    """The coverage table: one line per région, then the territories without one, then all."""
+    lines = [words["coverage-heading"], table_line(*words["coverage-columns"].split("|"))]
+    for row in rows:
+        label = row.label or words["no-region"]
+        if not row.region and not row.territories:
+            continue
+        announced = (
+            f"{number(row.announced)} ({row.announced_date})" if row.announced is not None else "—"
+        )
+        lines.append(
+            table_line(
+                label,
+                row.contracts,
+                row.territories,
+                row.linked,
+                row.sourced,
+                announced,
+                number(row.held),
+            )
+        )
+    total = [sum(getattr(r, name) for r in rows) for name in ("contracts", "territories")]
+    linked = sum(r.linked for r in rows)
+    share = f"{100 * linked / total[1]:.0f} %" if total[1] else "—"
+    lines.append(
+        words["coverage-total"].format(
+            contracts=total[0], territories=total[1], linked=linked, share=share
+        )
+    )
+    return lines
+
+
+def table_line(*cells: object) -> str:
+    """One line of the coverage table, columns aligned."""
+    label, *counts, announced, held = (str(c) for c in cells)
+    numbers = " ".join(f"{c:>11}" for c in counts)
+    return f"  {label[:30]:<30} {numbers}  {announced:<18} {held:>8}"
+
+
+def announced_line(figure: Announced, words: Mapping[str, str]) -> str:
+    """One announced figure against what the graph holds."""
+    return words["announced"].format(
+        zone=figure.zone_label,
+        indicator=words.get("indicator-" + figure.indicator, figure.indicator),
+        date=figure.date,
+        value=number(figure.value),
+        held=number(figure.held),
+        sources=figure.sources.rsplit("/", 1)[-1]
+        if " " not in figure.sources
+        else ", ".join(s.rsplit("/", 1)[-1] for s in figure.sources.split()),
+    )
 
 
 def territory_lines(territory: TerritoryFigures, words: Mapping[str, str]) -> list[str]:
@@ -189,7 +288,9 @@ def from_json(text: str) -> Consistency:
         )
         for t in body["territories"]
     )
-    return Consistency(body["tolerance"], body["reference"], territories)
+    regions = tuple(RegionRow(**r) for r in body.get("regions", []))
+    announced = tuple(Announced(**a) for a in body.get("announced", []))
+    return Consistency(body["tolerance"], body["reference"], territories, regions, announced)
 
 
 TEXT: dict[str, dict[str, str]] = {
@@ -213,6 +314,23 @@ TEXT: dict[str, dict[str, str]] = {
         "not-declared": "non annoncé par la source",
         "summary": "Bilan : {gap} écart(s), {unknown-composition} chiffre(s) impossible(s) à "
         "comparer (composition inconnue), {consistent} cohérent(s).",
+        "coverage-heading": "Couverture par région (un contrat compte dans chaque région de son "
+        "territoire ; liés : territoires rattachés à des unités officielles ; sourcée : "
+        "composition complète et sourcée ; annoncé : dernier nombre de CLS signés annoncé) :",
+        "coverage-columns": "Région|contrats|territoires|liés|sourcée|annoncé (date)|détenus",
+        "coverage-total": "  Total : {contracts} contrat(s), {territories} territoire(s), dont "
+        "{linked} liés à des unités officielles ({share}).",
+        "no-region": "(sans région)",
+        "announced-heading": "Chiffres annoncés par les sources, comparés au graphe (le graphe "
+        "donne une borne basse) :",
+        "announced": "  {zone}, {indicator} au {date} : annoncé {value}, dans le graphe {held} "
+        "(source : {sources})",
+        "indicator-contrats-signes": "contrats signés",
+        "indicator-contrats-en-vigueur": "contrats en vigueur",
+        "indicator-contrats-en-elaboration": "contrats en élaboration",
+        "indicator-part-population-couverte": "part de la population couverte (%)",
+        "indicator-population-couverte": "population couverte",
+        "indicator-communes-couvertes": "communes couvertes",
     },
     "en": {
         "heading": "Consistency of the announced figures (reference: {reference}; "
@@ -234,5 +352,22 @@ TEXT: dict[str, dict[str, str]] = {
         "not-declared": "not announced by the source",
         "summary": "Summary: {gap} gap(s), {unknown-composition} figure(s) that cannot be "
         "compared (composition unknown), {consistent} consistent.",
+        "coverage-heading": "Coverage per région (a contract counts in every région of its "
+        "territory; linked: territories tied to official units; sourced: complete, sourced "
+        "composition; announced: latest number of signed CLS announced):",
+        "coverage-columns": "Région|contracts|territories|linked|sourced|announced (date)|held",
+        "coverage-total": "  Total: {contracts} contract(s), {territories} territory(ies), "
+        "{linked} of them linked to official units ({share}).",
+        "no-region": "(no région)",
+        "announced-heading": "Figures announced by the sources, compared with the graph (the "
+        "graph gives a lower bound):",
+        "announced": "  {zone}, {indicator} on {date}: announced {value}, in the graph {held} "
+        "(source: {sources})",
+        "indicator-contrats-signes": "contracts signed",
+        "indicator-contrats-en-vigueur": "contracts in force",
+        "indicator-contrats-en-elaboration": "contracts being drawn up",
+        "indicator-part-population-couverte": "share of the population covered (%)",
+        "indicator-population-couverte": "population covered",
+        "indicator-communes-couvertes": "communes covered",
     },
 }

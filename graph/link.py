@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from . import queries
 from .consistency import Consistency, compare
+from .coverage import compare_announced, coverage_graph, read_holdings, region_rows
 from .namespaces import CLS, DEFAULT_BASE, PREFIXES, records_graph
 from .reference.divisions import DATA_DIR, load
 from .reference.rdf import dataset_iri, unit_quads
@@ -31,10 +32,19 @@ from .sources import oxigraph_triples
 from .store import OxigraphStore, Row, to_rdflib
 
 #: Properties that point from a territory at official units.
-LINKS = (CLS.coversUnit, CLS.withinUnit)
+LINKS = (CLS.coversUnit, CLS.withinUnit, CLS.zone)
 
 #: Queries whose CONSTRUCT results make up the derived graph, in order.
 DERIVATIONS = ("derived-within", "derived-figures", "derived-provenance")
+
+#: SELECT queries the coverage figures are computed from (``coverage.py``), after those.
+COVERAGE_QUERIES = (
+    "coverage-contracts",
+    "coverage-territories",
+    "coverage-communes",
+    "zone-populations",
+    "zones",
+)
 
 #: Properties whose range is xsd:nonNegativeInteger (Oxigraph stores it as xsd:integer).
 NON_NEGATIVE: frozenset[Node] = frozenset(
@@ -43,6 +53,11 @@ NON_NEGATIVE: frozenset[Node] = frozenset(
         CLS.derivedCommuneCount,
         CLS.derivedMemberCount,
         CLS.municipalPopulation,
+        CLS.contractsInForce,
+        CLS.coveredCommuneCount,
+        CLS.coveredPopulation,
+        CLS.zonePopulation,
+        CLS.unmeasuredTerritories,
     }
 )
 
@@ -168,7 +183,14 @@ def link(
     """
     store = add_records(reference, records, base, triples)
     derived = derive(store, base)
+    held = read_holdings({name: select(store, name, {}) for name in COVERAGE_QUERIES})
+    coverage = coverage_graph(held, base, URIRef(dataset_iri(base)))
+    add_triples(store.store, oxigraph_triples(coverage), derived_graph(base))
+    derived += coverage
     units = construct(store, "linked-units", bindings(base))
     dataset = select(store, "reference-dataset", bindings(base))
     rows = select(store, "territory-figures", {})
-    return Linked(derived, units, compare(rows, dataset[0] if dataset else {}, tolerance))
+    announced = compare_announced(held, select(store, "announced-figures", {}))
+    report = compare(rows, dataset[0] if dataset else {}, tolerance)
+    report = replace(report, regions=region_rows(held, announced), announced=announced)
+    return Linked(derived, units, report)

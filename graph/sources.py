@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.sax
 from collections.abc import Callable, Iterable
@@ -24,6 +25,14 @@ ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
 VOCABULARIES_DIR = ONTOLOGY_DIR / "vocabularies"
 SHAPES_DIR = PACKAGE_ROOT / "shapes"
 RECORDS_DIR = Path(__file__).resolve().parent / "records"
+
+#: A folder of curated records in the publishers' format holds this file (and the template's
+#: other CSV files): ``graph/records/{region}/Contrat.csv`` (docs/DATA.md).
+FOLDER_MARKER = "Contrat.csv"
+
+#: Set to 1, the shipped sources are the seed Turtle records only, without the CSV folders
+#: (the test suite's fixed subset: its answers do not move while records are curated).
+SEED_ONLY = "CLS_KG_SEED_ONLY"
 
 #: File extension -> rdflib parser name.
 FORMATS: dict[str, str] = {
@@ -48,10 +57,13 @@ class SourceSet:
     vocabularies: tuple[Path, ...]
     shapes: tuple[Path, ...]
     records: tuple[Path, ...]
+    #: Folders of records in the template's CSV format, read by the importer's code.
+    folders: tuple[Path, ...] = ()
 
     def all_files(self) -> tuple[Path, ...]:
         """Every file, in a stable order (used for the build's version id)."""
-        return self.ontology + self.vocabularies + self.shapes + self.records
+        csv = tuple(path for folder in self.folders for path in sorted(folder.glob("*.csv")))
+        return self.ontology + self.vocabularies + self.shapes + self.records + csv
 
 
 def ttl_files(directory: Path) -> tuple[Path, ...]:
@@ -59,17 +71,33 @@ def ttl_files(directory: Path) -> tuple[Path, ...]:
     return tuple(sorted(directory.glob("*.ttl")))
 
 
-def default_sources(records_dir: Path | None = None, published: Path | None = None) -> SourceSet:
+def record_folders(directory: Path) -> tuple[Path, ...]:
+    """The sub-folders of a records folder that hold the template's CSV files, in name order."""
+    return tuple(sorted(p.parent for p in directory.glob(f"*/{FOLDER_MARKER}")))
+
+
+def seed_only() -> bool:
+    """Whether the environment asks for the seed Turtle records only (``SEED_ONLY``)."""
+    return os.environ.get(SEED_ONLY, "") == "1"
+
+
+def default_sources(
+    records_dir: Path | None = None, published: Path | None = None, folders: bool | None = None
+) -> SourceSet:
     """The shipped ontology, vocabularies and shapes, with the given (or shipped) records.
 
     ``published`` is a folder of records published since (``graph/ingest.py``): they are
-    read after the shipped ones.
+    read after the shipped ones. ``folders``: whether the CSV folders of the records folder
+    are read too (default: yes, unless ``SEED_ONLY`` is set).
     """
+    directory = records_dir or RECORDS_DIR
+    with_folders = not seed_only() if folders is None else folders
     return SourceSet(
         ontology=ttl_files(ONTOLOGY_DIR),
         vocabularies=ttl_files(VOCABULARIES_DIR),
         shapes=ttl_files(SHAPES_DIR),
-        records=ttl_files(records_dir or RECORDS_DIR) + (ttl_files(published) if published else ()),
+        records=ttl_files(directory) + (ttl_files(published) if published else ()),
+        folders=record_folders(directory) if with_folders else (),
     )
 
 

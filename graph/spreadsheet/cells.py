@@ -96,6 +96,14 @@ def parse_count(text: str, column: Column) -> Node:
     return Literal(str(whole(text, 0, "bad-count")), datatype=XSD.nonNegativeInteger)
 
 
+def parse_decimal(text: str, column: Column) -> Node:
+    """An announced figure: a non-negative decimal (comma or point; spaces between thousands)."""
+    digits = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", digits):
+        raise CellError("bad-decimal", text)
+    return Literal(digits, datatype=XSD.decimal)
+
+
 def parse_rank(text: str, column: Column) -> Node:
     """A generation or a position: a positive integer."""
     return Literal(str(whole(text, 1, "bad-rank")), datatype=XSD.positiveInteger)
@@ -226,6 +234,7 @@ CODECS: dict[str, Codec] = {
     "lines": Codec(parse_text, render_text),
     "rank": Codec(parse_rank, render_literal, numeric=True),
     "count": Codec(parse_count, render_literal, numeric=True),
+    "decimal": Codec(parse_decimal, render_literal),
     "year": Codec(parse_year, render_literal, numeric=True),
     "date": Codec(parse_date, render_literal),
     "siren": Codec(parse_siren, render_literal),

@@ -19,11 +19,12 @@ from rdflib.term import Node
 
 from ..namespaces import CLS
 from ..validation import compact
-from .identifiers import fold, iri, is_identifier, keys_of, slug
+from .identifiers import DATA, fold, iri, is_identifier, keys_of, slug
 from .layout import (
     ACTION,
     AXIS,
     CONTRACT,
+    FIGURE,
     OBJECTIVE,
     PARTICIPATION,
     SOURCE,
@@ -476,6 +477,34 @@ def add_action(out: Conversion, row: Row) -> None:
     emit(out, row, {"action": subject}, contract.sources)
 
 
+# --- Announced figures ----------------------------------------------------------------------
+
+#: Where announced figures live under the data base: figure/{zone}-{indicator}-{date}.
+FIGURE_PATH = "figure/"
+
+
+def figure_iri(zone: Node, indicator: Node, date: Node) -> URIRef:
+    """An announced figure's IRI from what identifies it: zone, indicator and date."""
+    parts = (str(zone).removeprefix(DATA), str(indicator).rsplit("/", 1)[-1], str(date))
+    return URIRef(DATA + FIGURE_PATH + slug("-".join(parts)))
+
+
+def add_figure(out: Conversion, row: Row) -> None:
+    """A figure a source announces for a zone at a date (Chiffres sheet)."""
+    zone, indicator, date = row.one("zone"), row.one("indicateur"), row.one("date")
+    if zone is None or indicator is None or date is None:
+        return  # a missing mandatory cell is already reported
+    subject = figure_iri(zone, indicator, date)
+    key = ("figure", str(subject))
+    if not out.claim(key, row, "indicateur", f"{row.text('zone')} {row.text('indicateur')}"):
+        return
+    out.describe(subject, "figure", row)
+    shown = vocabularies()["indicateurs"].label(indicator) or str(indicator)
+    label = f"{shown} — {str(zone).removeprefix(DATA)} — {date}"
+    out.add(subject, RDFS.label, Literal(label, lang="fr"), row.cells["indicateur"])
+    emit(out, row, {"figure": subject}, [])
+
+
 # --- The whole workbook ---------------------------------------------------------------------
 
 
@@ -500,4 +529,6 @@ def convert(reading: Reading) -> Conversion:
         add_part(out, row, "axis", CLS.hasAxis)
     for row in reading.of(ACTION):
         add_action(out, row)
+    for row in reading.of(FIGURE):
+        add_figure(out, row)
     return out

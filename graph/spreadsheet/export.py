@@ -15,11 +15,22 @@ from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
 from ..errors import UnknownContract
+from ..folders import parse_records
 from ..namespaces import CLS
-from ..sources import default_sources, parse_files
+from ..sources import default_sources
 from .cells import render_cell
 from .identifiers import iri, keys_of
-from .layout import ACTION, AXIS, CONTRACT, OBJECTIVE, PARTICIPATION, SOURCE, TERRITORY, Sheet
+from .layout import (
+    ACTION,
+    AXIS,
+    CONTRACT,
+    FIGURE,
+    OBJECTIVE,
+    PARTICIPATION,
+    SOURCE,
+    TERRITORY,
+    Sheet,
+)
 from .tables import Book
 
 Row = dict[str, str]
@@ -118,6 +129,11 @@ class Exporter:
         self.book.add(TERRITORY, row)
         self.described.append(territory)
 
+    def figure(self, figure: Node) -> None:
+        """One Chiffres row."""
+        self.book.add(FIGURE, plain(self.graph, FIGURE, {"figure": figure}))
+        self.described.append(figure)
+
     def sources(self) -> None:
         """One Sources row per source of the exported resources that the records describe."""
         cited = {s for node in self.described for s in self.graph.objects(node, DCTERMS.source)}
@@ -134,16 +150,25 @@ def check_contracts(graph: Graph, contracts: Sequence[URIRef]) -> None:
             raise UnknownContract(str(contract))
 
 
-def export(graph: Graph, contracts: Sequence[URIRef]) -> Book:
-    """The filled template for some contracts of the records."""
+def export(graph: Graph, contracts: Sequence[URIRef], figures: bool = False) -> Book:
+    """The filled template for some contracts of the records (and, with ``figures``, every
+    figure the records announce: they belong to no contract)."""
     check_contracts(graph, contracts)
     exporter = Exporter(graph)
     for contract in contracts:
         exporter.contract(contract)
     for territory in exporter.territories:
         exporter.territory(territory)
+    for figure in all_figures(graph) if figures else []:
+        exporter.figure(figure)
     exporter.sources()
     return exporter.book
+
+
+def all_figures(graph: Graph) -> list[URIRef]:
+    """Every announced figure of the records, in IRI order."""
+    found = graph.subjects(RDF.type, CLS.AnnouncedFigure)
+    return sorted(s for s in found if isinstance(s, URIRef))
 
 
 def all_contracts(graph: Graph) -> list[URIRef]:
@@ -160,6 +185,7 @@ def contract_iri(name: str) -> URIRef:
 
 def export_records(records_dir: Path | None, names: Sequence[str], everything: bool) -> Book:
     """The filled template for the named contracts (or all) of a folder of records."""
-    graph = parse_files(default_sources(records_dir).records)
+    sources = default_sources(records_dir)
+    graph = parse_records(sources.records, sources.folders)
     contracts = all_contracts(graph) if everything else [contract_iri(n) for n in names]
-    return export(graph, contracts)
+    return export(graph, contracts, figures=everything)

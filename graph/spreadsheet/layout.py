@@ -80,6 +80,7 @@ LISTS: tuple[VocabularyList, ...] = (
     VocabularyList("types-territoire", "Types de territoire", CLS.TerritoryKind),
     VocabularyList("types-organisation", "Types d'organisation", CLS.OrganisationKind),
     VocabularyList("composition", "États de la composition", CLS.CompositionStatus),
+    VocabularyList("indicateurs", "Indicateurs", CLS.CoverageIndicator),
 )
 
 #: The values of a yes/no column, offered as an inline list.
@@ -742,13 +743,92 @@ SOURCE = Sheet(
             example="2018-06-12",
             width=16,
         ),
+        Column(
+            "consultation",
+            "Date de consultation",
+            "date",
+            "Date à laquelle le document a été lu pour remplir le classeur (2026-12-05 ou "
+            "05/12/2026) : une page web peut avoir changé depuis.",
+            CLS.consulted,
+            example="2026-12-05",
+            width=16,
+        ),
         description("Ce que contient le document."),
         remarks("Remarques sur le document (date absente, passages ignorés…)."),
     ),
 )
 
+FIGURE = Sheet(
+    "Chiffres",
+    "figure",
+    "Une ligne par chiffre qu'une source annonce pour une région ou un département (nombre de "
+    "CLS signés, part de la population couverte…), à la date où elle l'annonce. Le graphe "
+    "compare ces chiffres à ce qu'il contient.",
+    (
+        Column(
+            "zone",
+            "Zone",
+            "units",
+            "La région ou le département du chiffre : region/{code} ou departement/{code}.",
+            CLS.zone,
+            required=True,
+            lang=None,
+            example="region/27",
+            width=18,
+        ),
+        Column(
+            "indicateur",
+            "Indicateur",
+            "concept",
+            "Ce que le chiffre compte, de la liste « Indicateurs ». La part de la population "
+            "couverte est en pourcentage (45 pour 45 %).",
+            CLS.indicator,
+            required=True,
+            vocabulary="indicateurs",
+            example="contrats signés",
+            width=30,
+        ),
+        Column(
+            "valeur",
+            "Valeur",
+            "decimal",
+            "Le chiffre annoncé (nombre positif ; virgule ou point pour les décimales).",
+            CLS.figureValue,
+            required=True,
+            lang=None,
+            example="24",
+            width=12,
+        ),
+        Column(
+            "date",
+            "Date",
+            "date",
+            "Date (2023-06-30), mois (2023-06) ou année (2023) à laquelle la source donne le "
+            "chiffre (« au 30 juin 2023 »).",
+            DCTERMS.date,
+            required=True,
+            example="2023-06",
+            width=14,
+        ),
+        replace(
+            sources("Identifiants des sources (feuille Sources) qui annoncent le chiffre."),
+            required=True,
+        ),
+        remarks("Remarques sur la lecture du chiffre."),
+    ),
+)
+
 #: The data sheets, in workbook order (also the order problems are reported in).
-SHEETS: tuple[Sheet, ...] = (CONTRACT, TERRITORY, PARTICIPATION, OBJECTIVE, AXIS, ACTION, SOURCE)
+SHEETS: tuple[Sheet, ...] = (
+    CONTRACT,
+    TERRITORY,
+    PARTICIPATION,
+    OBJECTIVE,
+    AXIS,
+    ACTION,
+    SOURCE,
+    FIGURE,
+)
 
 #: The rdf:type each kind of resource gets.
 TYPES: dict[str, tuple[URIRef, ...]] = {
@@ -761,6 +841,7 @@ TYPES: dict[str, tuple[URIRef, ...]] = {
     "axis": (CLS.Axis,),
     "action": (CLS.Action,),
     "source": (CLS.Source,),
+    "figure": (CLS.AnnouncedFigure,),
 }
 
 #: Properties the sheets write without a column of their own: links and generated values.
@@ -774,6 +855,7 @@ STRUCTURAL: dict[str, tuple[URIRef, ...]] = {
     "axis": (RDF.type,),
     "action": (RDF.type,),
     "source": (RDF.type,),
+    "figure": (RDF.type, RDFS.label),
 }
 
 #: What the template does not cover, by kind (docs/PUBLISHING.md): left out of a round trip.

@@ -140,6 +140,16 @@ PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
             "Write a whole number without spaces or words, e.g. 20.",
         ),
     },
+    "bad-decimal": {
+        "fr": (
+            "« {value} » n'est pas un nombre positif ou nul.",
+            "Écrivez un nombre, avec une virgule ou un point pour les décimales, par ex. 45,5.",
+        ),
+        "en": (
+            "“{value}” is not a non-negative number.",
+            "Write a number, with a comma or a point before the decimals, e.g. 45.5.",
+        ),
+    },
     "bad-rank": {
         "fr": (
             "« {value} » n'est pas un nombre entier supérieur ou égal à 1.",

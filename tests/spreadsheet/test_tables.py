@@ -22,7 +22,16 @@ from cls_kg.graph.spreadsheet.workbook import read, write
 
 VOCABULARIES = parse_files((*default_sources().vocabularies, *default_sources().ontology))
 SHEET_NAMES = [*(s.name for s in SHEETS), NOTES_SHEET, LISTS_SHEET]
-DATA_SHEETS = ["Contrat", "Territoire", "Signataires", "Objectifs", "Axes", "Actions", "Sources"]
+DATA_SHEETS = [
+    "Contrat",
+    "Territoire",
+    "Signataires",
+    "Objectifs",
+    "Axes",
+    "Actions",
+    "Sources",
+    "Chiffres",
+]
 
 
 @pytest.fixture(scope="module")
