@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from cls_kg.graph.consistency import DEFAULT_TOLERANCE
 from cls_kg.graph.errors import ClsKgError, SourceError, ValidationFailed
@@ -25,6 +26,7 @@ from cls_kg.graph.spreadsheet.workbook import write as write_workbook
 from cls_kg.graph.validate_files import validate_files
 from cls_kg.messages import say
 from cls_kg.publish_command import add_publish_command
+from cls_kg.startup import check, in_child
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -69,14 +71,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Build if needed, then serve with gunicorn until stopped."""
-    status = EXIT_OK if args.store else cmd_build(args)  # a remote store has its version
-    if status == EXIT_OK:
-        from cls_kg.server.serve import serve  # gunicorn is only needed by this command
+def serve_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the command line gives the server (the environment gives the others)."""
+    settings: dict[str, Any] = {"DATA_DIR": args.data_dir, "BASE_URI": args.base_uri}
+    return settings | ({"STORE_URL": args.store} if args.store else {})
 
-        print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"))
-        serve(args.host, args.port, args.data_dir, args.base_uri, args.workers, args.store)
+
+def child_options(args: argparse.Namespace) -> list[str]:
+    """The options of ``args`` that a child ``cls-kg build`` or ``cls-kg serve`` takes."""
+    return [
+        *("--data-dir", str(args.data_dir), "--base-uri", args.base_uri, "--lang", args.lang),
+        *("--tolerance", str(args.tolerance)),
+    ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build if needed and check that queries are answered, each in a child process (nothing
+    gunicorn forks from this one holds a store), then serve until stopped."""
+    args.data_dir = args.data_dir.absolute()  # the folder meant is the one we started in
+    built = args.store or args.built  # a remote store has its version
+    status = EXIT_OK if built else in_child(["build", *child_options(args)])
+    if status == EXIT_OK and args.check:
+        return check(serve_settings(args), args.lang)  # this process exits: nothing is forked
+    if status == EXIT_OK:
+        checking = ["serve", "--check", "--built", "--store", args.store, *child_options(args)]
+        status = in_child(checking)
+    if status != EXIT_OK:
+        return status
+    from cls_kg.server.serve import serve  # gunicorn is only needed by this command
+
+    print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"), flush=True)
+    serve(args.host, args.port, args.data_dir, args.base_uri, args.workers, args.store)
     return status
 
 
@@ -102,6 +127,13 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8000, help="TCP port")
     parser.add_argument("--workers", type=int, default=2, help="web worker processes")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build if needed, check that a query process starts and answers, then exit "
+        "(0: ready, 3: it cannot serve)",
+    )
+    parser.add_argument("--built", action="store_true", help=argparse.SUPPRESS)  # the child's
     parser.add_argument(
         "--store",
         default=os.environ.get("CLS_KG_STORE_URL", ""),

@@ -57,6 +57,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "A second '--rollback' goes back to {previous}.",
     },
     "none": {"fr": "aucune", "en": "none"},
+    "embedded": {
+        "fr": "le store embarqué de la version servie",
+        "en": "the served version's embedded store",
+    },
+    "locations": {
+        "fr": "Données : {data}\nCache (dumps compressés) : {cache}\nRapports de validation : "
+        "{reports}\nPublications en cours (tâches) : {jobs}\nStore : {store}\nJournaux : "
+        "accès sur la sortie standard, erreurs sur la sortie d'erreur (gunicorn).",
+        "en": "Data: {data}\nCache (compressed dumps): {cache}\nValidation reports: {reports}"
+        "\nPublications (jobs): {jobs}\nStore: {store}\nLogs: access on standard output, "
+        "errors on standard error (gunicorn).",
+    },
+    "check-ok": {
+        "fr": "Prêt : un processus de requête a démarré et répond sur la version {version} "
+        "({seconds:.1f} s).",
+        "en": "Ready: a query process started and answers on version {version} ({seconds:.1f} s).",
+    },
+    "check-failed": {
+        "fr": "ÉCHEC : aucune requête ne peut être servie ({error}). Les messages ci-dessus "
+        "disent pourquoi ; le serveur ne démarre pas.",
+        "en": "FAILED: no query can be served ({error}). The messages above say why; the "
+        "server does not start.",
+    },
 }
 
 

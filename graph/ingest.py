@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import upload_checks
 from .build import VERSIONS, BuildResult, Loaded, build, rebase
 from .consistency import DEFAULT_TOLERANCE
 from .errors import SourceError, UploadRefused, ValidationFailed
@@ -37,6 +38,9 @@ STAGING = "staging"
 LOCK_FILE = ".ingest.lock"
 MAX_UNPACKED = 50_000_000  # bytes a zip (XLSX or CSV) may hold once unpacked
 PAUSE_VARIABLE = "CLS_KG_INGEST_PAUSE"  # tests: stop at this point so they can kill us
+#: The steps of an ingest, as its job reports them: for the lock (another ingest runs), the
+#: upload read and checked, the new version built and validated, the report written.
+STEPS = ("waiting", "reading", "building", "reporting")
 
 
 @dataclass(frozen=True)
@@ -173,15 +177,17 @@ def stage(data_dir: Path, upload: Upload, imported: Imported) -> Path:
     return records
 
 
-def read_upload(staging: Path, upload: Upload) -> Imported:
+def read_upload(staging: Path, upload: Upload, base: str) -> Imported:
     """The upload as records and a report; an unreadable file is a report, not a crash."""
     source = staging / "upload" / f"{upload.slug}{upload.suffix}"
     source.parent.mkdir(parents=True)
     source.write_bytes(upload.data)
     try:
-        return KINDS[upload.suffix](source)
+        imported = KINDS[upload.suffix](source)
     except SourceError as error:
         return Imported(parse_files([]), problems_of_error(error, upload.name))
+    found = upload_checks.check(imported.graph, source, upload.name, base)
+    return Imported(imported.graph, (*imported.problems, *found))
 
 
 def publish_staged(
@@ -217,21 +223,33 @@ def build_report(imported: Imported, report: Report, upload: Upload, base: str) 
     return Imported(imported.graph, problems_of_report(mine, upload.name))
 
 
+def quiet(step: str) -> None:
+    """Progress nobody follows."""
+
+
 def ingest(
     data_dir: Path,
     upload: Upload,
     base: str = DEFAULT_BASE,
     tolerance: float = DEFAULT_TOLERANCE,
+    progress: Callable[[str], None] = quiet,
 ) -> Outcome:
-    """Check, validate and publish one record as a new version; a refusal changes nothing."""
+    """Check, validate and publish one record as a new version; a refusal changes nothing.
+
+    ``progress`` hears each step (``STEPS``), for the status URL of the job (``jobs.py``).
+    """
     check_upload(upload)
+    progress("waiting")
     with locked(data_dir):
         clean_leftovers(data_dir)
         staging = staging_folder(data_dir)
         try:
-            imported, result = read_upload(staging, upload), None
+            progress("reading")
+            imported, result = read_upload(staging, upload, base), None
             if imported.conforms:
+                progress("building")
                 imported, result = publish_staged(data_dir, upload, imported, base, tolerance)
+            progress("reporting")
             save_report(data_dir, upload.slug, upload.name, imported, result)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

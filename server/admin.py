@@ -1,10 +1,13 @@
-"""The admin API: publish a record (``POST /admin/records``), roll back (``POST /admin/rollback``).
+"""The admin API: publish a record (``POST /admin/records``), follow its job
+(``GET /admin/jobs/{id}``), roll back (``POST /admin/rollback``).
 
 Every route needs ``Authorization: Bearer <ADMIN_TOKEN>`` (compared in constant time); with no
-token configured the routes answer 404 (the API is off). The work is done by
-``graph/ingest.py``: this router only reads the upload and writes the outcome. An accepted
-upload answers ``201`` with the version; a refused one ``422`` with the report (JSON, or the
-HTML page when the client prefers HTML), and nothing published changes.
+token configured the routes answer 404 (the API is off). An upload is published by a process
+of its own (``graph/jobs.py``, which runs ``graph/ingest.py``), never in the web request: the
+upload answers ``202`` at once with the job's status URL (``Location``). The status URL answers
+``200`` with the step while the job runs (``Retry-After: 1``), then its outcome: ``200`` with
+the version published, or ``422`` with the report (JSON, or the HTML page when the client
+prefers HTML) when the record is refused, and nothing published changes.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, abort, current_app, request, url_for
 
+from cls_kg.graph import jobs
 from cls_kg.graph.errors import AdminDisabled, NotAuthorised, UploadRefused
-from cls_kg.graph.ingest import Outcome, Upload, ingest, roll_back
+from cls_kg.graph.ingest import Upload, roll_back
 from cls_kg.graph.reports import report_folder
-from cls_kg.graph.spreadsheet.importer import Imported
 
 from .messages import language
 from .pages import href
@@ -56,55 +59,71 @@ def upload() -> Upload:
     return Upload(Path(name).name, request.get_data(), publisher, record)
 
 
-def report_link(outcome: Outcome) -> str:
-    """Where the record's report page answers on this server."""
-    return href(outcome.report_iri) or outcome.report_iri
+#: Job state -> HTTP status of the status URL (a job still running answers 200).
+JOB_STATUS: dict[str, int] = {"published": 200, "refused": 422, "failed": 500, "interrupted": 500}
+#: Fields of a job's outcome that every client gets (problems are chosen by language).
+OUTCOME_FIELDS = ("record", "report", "published", "conforms", "summary", "version", "reused")
+#: What a job that ended without an outcome says, per language.
+JOB_MESSAGES: dict[str, dict[str, str]] = {
+    "failed": {
+        "fr": "La publication a échoué : {detail}. Rien n'a été publié.",
+        "en": "The publication failed: {detail}. Nothing was published.",
+    },
+    "interrupted": {
+        "fr": "La publication s'est arrêtée avant sa fin (serveur arrêté ?) : consultez "
+        "/history, puis envoyez de nouveau le fichier si la version n'y est pas.",
+        "en": "The publication stopped before its end (server stopped?): see /history, "
+        "then send the file again if the version is not there.",
+    },
+}
 
 
-def accepted(outcome: Outcome) -> Response:
-    """201: the version now served, its changes and the report's address."""
-    assert outcome.result is not None
-    body = {
-        "published": True,
-        "record": outcome.record,
-        "version": outcome.result.version,
-        "reused": outcome.result.reused,
-        "counts": outcome.result.counts,
-        "report": outcome.report_iri,
-        "summary": outcome.report.summary(),
-    }
-    response = Response(json.dumps(body, ensure_ascii=False), 201, mimetype="application/json")
-    response.headers["Location"] = report_link(outcome)
+def as_json(body: dict[str, Any], status: int, **headers: str) -> Response:
+    """A JSON answer of the admin API."""
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
+    response.headers.update(headers)
     return response
-
-
-def refused(outcome: Outcome) -> Response:
-    """422 with the report: JSON for tools, the HTML page when the client prefers it."""
-    lang = language()
-    if request.accept_mimetypes.best_match(REPORT_TYPES) == "text/html":
-        page = report_folder(current_app.config["DATA_DIR"], outcome.record) / f"{lang}.html"
-        return Response(page.read_text(encoding="utf-8"), 422, mimetype="text/html")
-    body = report_json(outcome.report, lang) | {"record": outcome.record}
-    body["report"] = outcome.report_iri
-    return Response(json.dumps(body, ensure_ascii=False), 422, mimetype="application/json")
-
-
-def report_json(imported: Imported, lang: str) -> dict[str, Any]:
-    """The refused upload's report, as ``cls-kg import --format json`` writes it."""
-    return {
-        "published": False,
-        "conforms": imported.conforms,
-        "summary": imported.summary(),
-        "problems": [problem.as_dict(lang) for problem in imported.problems],
-    }
 
 
 @bp.post("/records")
 def publish_record() -> Response:
-    """Validate the uploaded record and, only if it conforms, publish it as a new version."""
+    """Start publishing the uploaded record (validated, published only if it conforms): 202."""
     config = current_app.config
-    outcome = ingest(config["DATA_DIR"], upload(), base=config["BASE_URI"])
-    return accepted(outcome) if outcome.accepted else refused(outcome)
+    job = jobs.submit(Path(config["DATA_DIR"]), upload(), base=config["BASE_URI"])
+    link = url_for("admin.job_status", job=job)
+    body = {"job": job, "state": "queued", "status": link}
+    return as_json(body, 202, Location=link, **{"Retry-After": "1"})
+
+
+@bp.get("/jobs/<job>")
+def job_status(job: str) -> Response:
+    """Where a publication is, then its outcome: the version, or the refusal and its report."""
+    found = jobs.status(Path(current_app.config["DATA_DIR"]), job)
+    if found is None:
+        abort(404)
+    state = found.get("state", "queued")
+    if state not in JOB_STATUS:
+        return as_json(found, 200, **{"Retry-After": "1"})
+    if state == "refused":
+        return refused(found)
+    lang = language()
+    body = {"job": job, "state": state} | {k: found[k] for k in OUTCOME_FIELDS if k in found}
+    if state == "published":
+        body["counts"] = found.get("counts")
+        return as_json(body, 200, Location=href(found["report"]) or found["report"])
+    detail = found.get("message", "")
+    return as_json(body | {"message": JOB_MESSAGES[state][lang].format(detail=detail)}, 500)
+
+
+def refused(found: dict[str, Any]) -> Response:
+    """422 with the report: JSON for tools, the HTML page when the client prefers it."""
+    lang = language()
+    if request.accept_mimetypes.best_match(REPORT_TYPES) == "text/html":
+        page = report_folder(current_app.config["DATA_DIR"], found["record"]) / f"{lang}.html"
+        return Response(page.read_text(encoding="utf-8"), 422, mimetype="text/html")
+    body = {k: found[k] for k in ("job", "state", *OUTCOME_FIELDS) if k in found}
+    body["problems"] = found.get("problems", {}).get(lang, [])
+    return as_json(body, 422)
 
 
 @bp.post("/rollback")

@@ -116,7 +116,20 @@ def load(environ: Mapping[str, str], overrides: Mapping[str, Any] | None) -> dic
     values = {name: setting.default for name, setting in SETTINGS.items()}
     values.update(from_environment(environ))
     values.update(overrides or {})
-    values["DATA_DIR"] = Path(values["DATA_DIR"])
+    values.update(absolute_paths(values))
     values["SERVICE_ALLOWLIST"] = tuple(values["SERVICE_ALLOWLIST"])
     check(values)
     return values
+
+
+#: Settings that name a folder: relative ones are read against the working directory.
+PATHS = tuple(name for name, setting in SETTINGS.items() if setting.read is Path)
+
+
+def absolute_paths(values: Mapping[str, Any]) -> dict[str, Path]:
+    """Folders as absolute paths, resolved once against the working directory at start.
+
+    Flask resolves a relative path it sends against the package folder, and a process may
+    change folder later: a relative ``./var`` must mean the folder the server started in.
+    """
+    return {name: Path(values[name]).absolute() for name in PATHS if values[name] is not None}

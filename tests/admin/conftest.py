@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from werkzeug.test import TestResponse
 
 from cls_kg.graph.spreadsheet.tables import Book
 from cls_kg.graph.spreadsheet.workbook import write as write_workbook
@@ -23,6 +25,7 @@ FILLED_TTL = DATA / "filled.ttl"
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SETTINGS: dict[str, Any] = {"RATE_LIMIT": 0, "QUERY_WORKERS": 1, "ADMIN_NAME": "Alice"}
+JOB_DEADLINE = 120.0  # seconds a publication job may take in the tests
 
 
 @pytest.fixture
@@ -58,3 +61,17 @@ def fill_template(path: Path) -> Path:
                         sheet.cell(row=number, column=columns[header], value=value)
     workbook.save(path)
     return path
+
+
+def outcome(client: FlaskClient, accepted: TestResponse, **headers: str) -> TestResponse:
+    """The outcome of an upload answered 202: its status URL, polled until the job is done."""
+    assert accepted.status_code == 202, accepted.get_data(as_text=True)
+    status_url = accepted.headers["Location"]
+    end = time.monotonic() + JOB_DEADLINE
+    while time.monotonic() < end:
+        response = client.get(status_url, headers={**AUTH, **headers})
+        if response.status_code != 200 or response.get_json()["state"] not in ("queued", "running"):
+            return response
+        assert response.headers["Retry-After"] == "1"
+        time.sleep(0.1)
+    raise AssertionError(f"the job at {status_url} did not end")

@@ -1,21 +1,31 @@
-"""The admin API refuses what it must, and a refused upload changes nothing published."""
+"""The admin API refuses what it must, and a refused upload changes nothing published.
+
+Uploads answer 202 with the status URL of their job; the outcome (``outcome``) is read there.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from cls_kg.graph.build import current_version
 
 from ..conftest import TEST_DATA
-from .conftest import AUTH, app_on
+from .conftest import AUTH, app_on, outcome
 
 
-def post(client: FlaskClient, name: str, body: bytes, **headers: str) -> object:
+def post(client: FlaskClient, name: str, body: bytes, **headers: str) -> TestResponse:
     """POST a raw file to the admin API with the token."""
     return client.post(f"/admin/records?filename={name}", data=body, headers={**AUTH, **headers})
+
+
+def publish(client: FlaskClient, name: str, body: bytes, **headers: str) -> TestResponse:
+    """POST a raw file, then wait for its job's outcome."""
+    return outcome(client, post(client, name, body), **headers)
 
 
 def test_no_token_configured_means_the_api_is_off(data_dir: Path) -> None:
@@ -49,7 +59,7 @@ def test_invalid_record_returns_the_report_and_changes_nothing(
 ) -> None:
     before = current_version(data_dir)
     body = (TEST_DATA / "invalid" / "contract.ttl").read_bytes()
-    response = post(client, "mon-cls.ttl", body, Accept="application/json")
+    response = publish(client, "mon-cls.ttl", body, Accept="application/json")
     assert response.status_code == 422
     report = response.get_json()
     assert report["published"] is False and report["summary"]["Violation"] > 0
@@ -70,14 +80,14 @@ def test_unsafe_inputs_are_reported_not_parsed(client: FlaskClient, data_dir: Pa
         "fake.xlsx": b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>",
     }
     for name, body in cases.items():
-        response = post(client, name, body)
+        response = publish(client, name, body)
         assert response.status_code == 422, name
         assert response.get_json()["problems"][0]["rule"] == "upload:unreadable"
     assert current_version(data_dir) == before
 
 
 def test_refusal_as_html_when_asked(client: FlaskClient) -> None:
-    response = post(client, "broken.ttl", b"garbage", Accept="text/html")
+    response = publish(client, "broken.ttl", b"garbage", Accept="text/html")
     assert response.status_code == 422
     assert response.mimetype == "text/html"
     assert "broken.ttl" in response.get_data(as_text=True)
@@ -91,3 +101,59 @@ def test_rollback_without_a_previous_version_is_not_found(client: FlaskClient) -
     response = client.post("/admin/rollback", headers=AUTH)
     assert response.status_code == 404
     assert client.post("/admin/rollback?version=../x", headers=AUTH).status_code == 404
+
+
+def test_job_status_needs_the_token_and_a_known_job(client: FlaskClient) -> None:
+    accepted = post(client, "broken.ttl", b"garbage")
+    assert accepted.status_code == 202
+    assert accepted.get_json()["status"] == accepted.headers["Location"]
+    assert client.get(accepted.headers["Location"]).status_code == 401
+    assert outcome(client, accepted).get_json()["state"] == "refused"
+    for job in ("0123456789abcdef", "../../etc", "x"):
+        assert client.get(f"/admin/jobs/{job}", headers=AUTH).status_code == 404
+
+
+CONTEXT = {"cls": "https://w3id.org/cls-sante/def#"}
+#: Upload -> the rule its report must name (issue 13, item 7).
+REFUSED_UPLOADS: dict[str, tuple[bytes, str]] = {
+    "relative.ttl": (
+        b"@prefix cls: <https://w3id.org/cls-sante/def#> .\n<id/contract/x> a cls:Contract .\n"
+        b"<../../../x> a cls:Contract .",
+        "upload:relative-iri",
+    ),
+    "relative.jsonld": (
+        json.dumps({"@context": CONTEXT, "@id": "id/contract/x", "@type": "cls:Contract"}).encode(),
+        "upload:relative-iri",
+    ),
+    "named.jsonld": (
+        json.dumps(
+            {
+                "@context": CONTEXT,
+                "@id": "https://w3id.org/cls-sante/id/graph/mine",
+                "@graph": [
+                    {"@id": "https://w3id.org/cls-sante/id/contract/q", "@type": "cls:Contract"}
+                ],
+            }
+        ).encode(),
+        "upload:named-graph",
+    ),
+    "outside.ttl": (
+        b"@prefix cls: <https://w3id.org/cls-sante/def#> .\n"
+        b"<https://evil.example/c> a cls:Contract .",
+        "upload:outside-base",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_UPLOADS))
+def test_relative_iris_named_graphs_and_outside_subjects_are_refused(
+    client: FlaskClient, data_dir: Path, name: str
+) -> None:
+    before = current_version(data_dir)
+    body, rule = REFUSED_UPLOADS[name]
+    response = publish(client, name, body, Accept="application/json")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert rule in {problem["rule"] for problem in response.get_json()["problems"]}
+    assert "file:" not in text and "staging" not in text and str(data_dir) not in text
+    assert current_version(data_dir) == before

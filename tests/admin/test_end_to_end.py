@@ -1,4 +1,4 @@
-"""Done-when of the publishers' issue: empty template -> filled -> POST -> queryable, linked.
+"""Done-when of the publishers' issue: empty template -> filled -> POST -> job -> queryable.
 
 Then the history shows the publication, the new version's dumps answer, and a rollback
 serves the previous version again.
@@ -16,7 +16,7 @@ from cls_kg.graph.build import current_version
 from cls_kg.graph.history import publication_of
 from cls_kg.server.store import VERSIONS
 
-from .conftest import AUTH, app_on, fill_template
+from .conftest import AUTH, app_on, fill_template, outcome
 
 CONTRACT = "https://w3id.org/cls-sante/id/contract/val-d-exemple-2024-2028"
 ASK = f"ASK {{ <{CONTRACT}> a <https://w3id.org/cls-sante/def#Contract> }}"
@@ -44,10 +44,12 @@ def test_template_to_published_contract(data_dir: Path, tmp_path: Path) -> None:
     client = app_on(data_dir).test_client()
     assert not ask(client, ASK)
     with workbook.open("rb") as handle:
-        response = client.post(
+        accepted = client.post(
             "/admin/records", data={"file": (handle, workbook.name)}, headers=AUTH
         )
-    assert response.status_code == 201, response.get_data(as_text=True)
+    response = outcome(client, accepted)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["state"] == "published"
     version = response.get_json()["version"]
     assert current_version(data_dir).name == version != before
 
