@@ -27,7 +27,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import queries
-from .consistency import DEFAULT_TOLERANCE, Consistency
+from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
 from .errors import ConfigError, NoBuildError, ValidationFailed
 from .folders import check_against_turtle, import_folders
 from .link import derived_graph, link
@@ -105,6 +105,7 @@ class Loaded:
     shapes: Graph
     records: Graph
     reference: ReferenceSource
+    curation: Graph = field(default_factory=Graph)
     derived: Graph = field(default_factory=Graph)
     units: Graph = field(default_factory=Graph)
     extra: dict[str, Graph] = field(default_factory=dict)  # in the store, not in the dumps
@@ -283,6 +284,7 @@ def load_sources(sources: SourceSet, base: str, reference_dir: Path = divisions.
         shapes=parsed["shapes"][0],
         records=parsed["records"][0],
         reference=ReferenceSource(reference_dir, base),
+        curation=load_graph(sources.curation)[0],
     )
     for graph, triples in parsed.values():
         loaded.remember(graph, triples)
@@ -614,20 +616,41 @@ def build(
         with clock("validate"):
             with paused_gc():
                 data = loaded.data()
-            report = validate(data, loaded.shapes, ontology=loaded.ontology)
+            report, curation = validate_with_curation(data, loaded)
             del data
         if not report.conforms:
             raise ValidationFailed(report)
         with clock("publish"), paused_gc():
             version = version_id(sources, base, reference_dir, tolerance)
-            checks = linked.consistency
+            checks = replace(linked.consistency, curation=curation_issues(curation))
             reused = publish(data_dir, version, loaded, base, report, checks, annotate, started)
     finally:
         shutil.rmtree(started.folder, ignore_errors=True)  # gone once moved into the version
     folder = data_dir / VERSIONS / version
     manifest = read_manifest(folder)
     counts = manifest["counts"]
-    return BuildResult(version, folder, counts, report, reused, manifest, linked.consistency)
+    return BuildResult(version, folder, counts, report, reused, manifest, checks)
+
+
+#: Node shapes of the curation checks (``shapes/curation/``) live in this namespace.
+CURATION_SHAPES = "https://w3id.org/cls-sante/def/shapes/curation#"
+
+
+def validate_with_curation(data: Graph, loaded: Loaded) -> tuple[Report, Report]:
+    """The publishers' shapes and the curation checks in one validation, reported apart: the
+    first refuses a build, the second is printed with the coverage table (docs/DATA.md)."""
+    shapes = union(loaded.shapes, loaded.curation) if len(loaded.curation) else loaded.shapes
+    found = validate(data, shapes, ontology=loaded.ontology)
+    curated = tuple(r for r in found.results if r.node_shape.startswith(CURATION_SHAPES))
+    others = tuple(r for r in found.results if not r.node_shape.startswith(CURATION_SHAPES))
+    return Report(others), Report(curated)
+
+
+def curation_issues(report: Report) -> tuple[CurationIssue, ...]:
+    """The curation checks' results as the consistency report keeps them."""
+    return tuple(
+        CurationIssue(r.focus, r.value, r.message("fr"), r.message("en")) for r in report.results
+    )
 
 
 def current_version(data_dir: Path) -> Path:

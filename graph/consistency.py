@@ -89,6 +89,16 @@ class RegionRow:
 
 
 @dataclass(frozen=True)
+class CurationIssue:
+    """A curation check the shipped records fail (``shapes/curation/``)."""
+
+    focus: str
+    value: str | None
+    fr: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Consistency:
     """The report of one build."""
 
@@ -97,6 +107,7 @@ class Consistency:
     territories: tuple[TerritoryFigures, ...]
     regions: tuple[RegionRow, ...] = ()
     announced: tuple[Announced, ...] = ()
+    curation: tuple[CurationIssue, ...] | None = None  # None: the checks did not run
 
     def summary(self) -> dict[str, int]:
         """How many figures have each status."""
@@ -116,6 +127,7 @@ class Consistency:
             "territories": [asdict(t) for t in self.territories],
             "regions": [asdict(r) for r in self.regions],
             "announced": [asdict(a) for a in self.announced],
+            "curation": None if self.curation is None else [asdict(c) for c in self.curation],
         }
         return json.dumps(body, ensure_ascii=False, indent=2)
 
@@ -131,6 +143,12 @@ class Consistency:
         if self.announced:
             lines.extend(["", words["announced-heading"]])
             lines.extend(announced_line(a, words) for a in self.announced)
+        if self.curation is None:
+            return "\n".join(lines)
+        lines.extend(["", words["curation"].format(count=len(self.curation))])
+        for issue in self.curation:
+            lines.append(f"  {issue.focus}" + (f" ({issue.value})" if issue.value else ""))
+            lines.append(f"    {getattr(issue, lang)}")
         return "\n".join(lines)
 
     def reference_text(self, lang: str) -> str:
@@ -290,7 +308,11 @@ def from_json(text: str) -> Consistency:
     )
     regions = tuple(RegionRow(**r) for r in body.get("regions", []))
     announced = tuple(Announced(**a) for a in body.get("announced", []))
-    return Consistency(body["tolerance"], body["reference"], territories, regions, announced)
+    checked = body.get("curation")
+    curation = None if checked is None else tuple(CurationIssue(**c) for c in checked)
+    return Consistency(
+        body["tolerance"], body["reference"], territories, regions, announced, curation
+    )
 
 
 TEXT: dict[str, dict[str, str]] = {
@@ -331,6 +353,8 @@ TEXT: dict[str, dict[str, str]] = {
         "indicator-part-population-couverte": "part de la population couverte (%)",
         "indicator-population-couverte": "population couverte",
         "indicator-communes-couvertes": "communes couvertes",
+        "curation": "Contrôles de curation des fiches livrées (docs/DATA.md) : {count} "
+        "violation(s).",
     },
     "en": {
         "heading": "Consistency of the announced figures (reference: {reference}; "
@@ -369,5 +393,6 @@ TEXT: dict[str, dict[str, str]] = {
         "indicator-part-population-couverte": "share of the population covered (%)",
         "indicator-population-couverte": "population covered",
         "indicator-communes-couvertes": "communes covered",
+        "curation": "Curation checks of the shipped records (docs/DATA.md): {count} violation(s).",
     },
 }

@@ -4,7 +4,7 @@ Each folder is read by the code of ``cls-kg import`` (``spreadsheet/``), without
 the build validates the whole records set together. A folder the template's own checks refuse
 stops the build with the importer's messages (file, row, column, rule). Two folders, or a
 folder and the seed Turtle records, that describe the same resource differently are refused
-too, naming both.
+too, naming both (the same facts with other sources are merged).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
 from .errors import SourceError
@@ -83,8 +83,9 @@ def described(graph: Graph) -> Iterable[Node]:
 
 
 def description(graph: Graph, subject: Node) -> set[tuple[Node, Node]]:
-    """What a graph says about one resource."""
-    return set(graph.predicate_objects(subject))
+    """What a graph says about one resource, but its sources: two folders may state the same
+    facts (an ARS that signs contracts in both), each citing its own pages."""
+    return {(p, o) for p, o in graph.predicate_objects(subject) if p != DCTERMS.source}
 
 
 def clash(subject: Node, first: str, second: str, lang: str = "fr") -> SourceError:
@@ -94,7 +95,8 @@ def clash(subject: Node, first: str, second: str, lang: str = "fr") -> SourceErr
 
 
 def import_folders(folders: Sequence[Path]) -> Imported:
-    """Every folder's records together; a resource two folders describe differently is refused."""
+    """Every folder's records together; a resource two folders describe differently (sources
+    aside) is refused."""
     imported = Imported()
     for folder in folders:
         graph = import_folder(folder)

@@ -24,6 +24,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
 VOCABULARIES_DIR = ONTOLOGY_DIR / "vocabularies"
 SHAPES_DIR = PACKAGE_ROOT / "shapes"
+CURATION_DIR = SHAPES_DIR / "curation"
 RECORDS_DIR = Path(__file__).resolve().parent / "records"
 
 #: A folder of curated records in the publishers' format holds this file (and the template's
@@ -59,11 +60,13 @@ class SourceSet:
     records: tuple[Path, ...]
     #: Folders of records in the template's CSV format, read by the importer's code.
     folders: tuple[Path, ...] = ()
+    #: Shapes of the curation checks of the shipped records (reported, not refused).
+    curation: tuple[Path, ...] = ()
 
     def all_files(self) -> tuple[Path, ...]:
         """Every file, in a stable order (used for the build's version id)."""
         csv = tuple(path for folder in self.folders for path in sorted(folder.glob("*.csv")))
-        return self.ontology + self.vocabularies + self.shapes + self.records + csv
+        return self.ontology + self.vocabularies + self.shapes + self.curation + self.records + csv
 
 
 def ttl_files(directory: Path) -> tuple[Path, ...]:
@@ -98,6 +101,7 @@ def default_sources(
         shapes=ttl_files(SHAPES_DIR),
         records=ttl_files(directory) + (ttl_files(published) if published else ()),
         folders=record_folders(directory) if with_folders else (),
+        curation=ttl_files(CURATION_DIR),
     )
 
 

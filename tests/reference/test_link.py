@@ -79,8 +79,8 @@ def ask(store: OxigraphStore, rq: str, **values: Any) -> bool:
         ("pays-vesoul-val-de-saone", {"70"}),
         ("pays-vosges-saonoises", {"70"}),
         ("pays-centre-ouest-bretagne", {"22", "29"}),
-        ("pays-chaumont", set()),
-        ("bassin-joinville", set()),
+        ("pays-chaumont", {"52"}),
+        ("bassin-joinville", {"52"}),
     ],
 )
 def test_pays_without_sourced_composition_say_so(

@@ -21,6 +21,7 @@ def named(divisions: Divisions, name: str) -> list[tuple[str, str]]:
         ("Besançon", [("25056", "25")]),
         ("Lure", [("70310", "70")]),
         ("Joinville", [("52250", "52")]),
+        ("Froncles", [("52211", "52")]),
     ],
 )
 def test_names_the_notes_rely_on_are_unique(
@@ -33,6 +34,10 @@ def test_chaumont_is_ambiguous_as_the_note_says(divisions: Divisions) -> None:
     departements = sorted(dep for _, dep in named(divisions, "Chaumont"))
     assert departements == ["18", "52", "61", "74", "89"]
     assert "cinq communes nommées Chaumont" in COMPOSITION
+    big = [
+        c["code"] for c in divisions.communes if c["nom"] == "Chaumont" and c["population"] > 1000
+    ]
+    assert big == ["52121"]  # the note's "seule de ces cinq communes qui dépasse 1 000 habitants"
 
 
 def test_ville_de_besancon_has_the_commune_siren(divisions: Divisions) -> None:
