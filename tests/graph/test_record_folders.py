@@ -15,7 +15,7 @@ from cls_kg.graph.errors import SourceError
 from cls_kg.graph.sources import SEED_ONLY, SourceSet, default_sources, record_folders
 from cls_kg.graph.store import OxigraphStore
 
-from ..conftest import TEST_DATA
+from ..conftest import REPO, TEST_DATA
 
 RECORDS = TEST_DATA / "records"
 BFC = RECORDS / "essai-bourgogne-franche-comte"
@@ -141,6 +141,7 @@ def test_coverage_per_region_and_for_france(store: OxigraphStore) -> None:
     assert int(france["coveredCommuneCount"]) == int(region["coveredCommuneCount"]) + 1
     assert coverage(store, "france", 2024)["coveredCommuneCount"] == "38"
     assert "zone" not in france
+    assert int(france["zonePopulation"]) > 60_000_000 > int(region["zonePopulation"]) > 2_000_000
     assert coverage(store, "region-27", 2009) == {}  # outside the years derived
 
 
@@ -172,3 +173,21 @@ def test_coverage_figures_point_at_their_zone(store: OxigraphStore) -> None:
         "<https://w3id.org/cls-sante/id/coverage/region-44-2021> cls:zone ?zone }"
     )
     assert [r["zone"] for r in zone] == [URIRef("https://w3id.org/cls-sante/id/region/44")]
+
+
+def example(name: str) -> str:
+    """An example query of the query page."""
+    return (REPO / "server" / "examples" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def test_the_example_queries_answer_with_the_coverage(store: OxigraphStore) -> None:
+    rows = store.select(example("21-coverage-by-departement"))
+    by_departement = {str(r["code"]): r for r in rows}
+    haute_saone = by_departement["70"]
+    assert (str(haute_saone["contracts"]), str(haute_saone["communes"])) == ("3", "38")
+    by_region = {
+        (str(r["name"]), str(r["year"])): r for r in store.select(example("22-coverage-by-region"))
+    }
+    assert str(by_region[("France", "2021")]["communes"]) == "39"
+    assert str(by_region[("Bourgogne-Franche-Comté", "2024")]["unmeasured"]) == "1"
+    assert ("Grand Est", "2024") not in by_region  # nothing in force there that year
