@@ -2,20 +2,23 @@
 
 Section 4 of the recommendation evaluates a ``SERVICE`` pattern on its own and joins its
 solutions with the rest of the query. So each ``SERVICE <iri> { P }`` of an allow-listed
-endpoint is sent to that endpoint as ``SELECT * WHERE { P }`` (with the query's prologue),
-with the service's timeout and row cap, and replaced in the local query by a ``VALUES`` block
-holding the solutions. pyoxigraph then evaluates a query without SERVICE and never opens a
-connection itself; redirects are not followed, so an allowed endpoint cannot bounce the
-request to another address.
+endpoint is sent to that endpoint as ``SELECT * WHERE { P }`` (P written canonically, every
+IRI in full, by ``sparql_text``), with the service's timeout and row cap, and replaced in the
+local query by a ``VALUES`` block holding the solutions. pyoxigraph then evaluates a query
+without SERVICE and never opens a connection itself; redirects are not followed, so an
+allowed endpoint cannot bounce the request to another address. A failure is logged with its
+reason; the client is only told that the service gave no usable answer (no errno, no path:
+the endpoint must not become a port or file oracle).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,17 +26,22 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper import Wrapper as sparqlwrapper_module
 
+from . import sparql_text
 from .errors import FederationError
-from .scan import _TOKEN
+from .sparql_text import Reading, Token
 
-QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 Solutions = tuple[list[str], list[dict[str, dict[str, str]]]]
 Fetcher = Callable[[str, str, float], Solutions]
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ServiceBlock:
-    """One ``SERVICE [SILENT] target { body }`` of the query text, by character span."""
+    """One ``SERVICE [SILENT] <iri> { body }`` of a query: token indexes, target, body text.
+
+    ``start`` is the index of ``SERVICE`` among the query's tokens, ``end`` the index after
+    its closing brace; ``body`` is the pattern's canonical text (absolute IRIs only).
+    """
 
     start: int
     end: int
@@ -42,87 +50,58 @@ class ServiceBlock:
     body: str
 
 
-class _Tokens:
-    """The query's terminals with their positions, read one at a time."""
-
-    def __init__(self, query: str) -> None:
-        self.items = [
-            (m.lastgroup or "", m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(query)
-            if m.lastgroup != "comment"
-        ]
-        self.index = 0
-
-    def next(self) -> tuple[str, str, int, int]:
-        """The next terminal; a query cut short is an error."""
-        if self.index >= len(self.items):
-            raise FederationError("service-unparsable", "unexpected end of query")
-        item = self.items[self.index]
-        self.index += 1
-        return item
-
-    def __iter__(self) -> Iterator[tuple[str, str, int, int]]:
-        while self.index < len(self.items):
-            yield self.next()
+def token_at(body: list[Token], index: int) -> Token:
+    """The token at ``index``; a query cut short is an error."""
+    if index >= len(body):
+        raise FederationError("service-unparsable", "unexpected end of query")
+    return body[index]
 
 
-def prefixes(query: str) -> dict[str, str]:
-    """The PREFIX declarations of the prologue: prefix -> namespace IRI."""
-    found: dict[str, str] = {}
-    tokens = _Tokens(query).items
-    for i, (kind, text, _, _) in enumerate(tokens[:-2]):
-        if kind == "word" and text.upper() == "PREFIX" and tokens[i + 2][0] == "iri":
-            found[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
-    return found
-
-
-def prologue(query: str) -> str:
-    """The BASE and PREFIX declarations, to prepend to each remote query."""
-    for kind, text, start, _ in _Tokens(query):
-        if kind == "word" and text.upper() in QUERY_FORMS:
-            return query[:start]
-    return ""
-
-
-def resolve(text: str, kind: str, names: dict[str, str]) -> str:
-    """The IRI a SERVICE target names (an IRI or a prefixed name)."""
-    if kind == "iri":
-        return text[1:-1]
-    if kind == "pname" and text.split(":", 1)[0] in names:
-        prefix, local = text.split(":", 1)
-        return names[prefix] + local
-    raise FederationError("service-unparsable", text)
-
-
-def closing_brace(tokens: _Tokens) -> tuple[int, int]:
-    """Position after the '{' just read and of its matching '}'; nested SERVICE refused."""
-    depth = 1
-    for kind, text, start, _ in tokens:
-        if kind == "word" and text.upper() == "SERVICE":
-            raise FederationError("service-nested", text)
-        depth += {"{": 1, "}": -1}.get(text, 0) if kind == "other" else 0
-        if depth == 0:
-            return start, start + 1
+def closing_brace(body: list[Token], opening: int) -> int:
+    """The index of the ``}`` matching the ``{`` at ``opening``; nested SERVICE refused."""
+    depth = 0
+    for index in range(opening, len(body)):
+        token = body[index]
+        if token.is_word("SERVICE"):
+            raise FederationError("service-nested", token.text)
+        if token.kind == "punct" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+            if depth == 0:
+                return index
     raise FederationError("service-unparsable", "unbalanced braces")
+
+
+def block_at(reading: Reading, start: int) -> ServiceBlock:
+    """The SERVICE block whose keyword is the token at ``start``."""
+    body, cursor = reading.body, start + 1
+    silent = token_at(body, cursor).is_word("SILENT")
+    cursor += silent
+    target = token_at(body, cursor)
+    if target.kind != "iri" or not sparql_text.is_absolute(target.text[1:-1]):
+        raise FederationError("service-unparsable", target.text[:80])
+    if token_at(body, cursor + 1).text != "{":
+        raise FederationError("service-unparsable", body[cursor + 1].text[:80])
+    close = closing_brace(body, cursor + 1)
+    pattern = sparql_text.write(reading.text, body[cursor + 2 : close])
+    return ServiceBlock(start, close + 1, target.text[1:-1], silent, pattern)
+
+
+def blocks(reading: Reading) -> list[ServiceBlock]:
+    """Every SERVICE block of a query read, in text order."""
+    found: list[ServiceBlock] = []
+    index = 0
+    while index < len(reading.body):
+        if reading.body[index].is_word("SERVICE"):
+            found.append(block_at(reading, index))
+            index = found[-1].end
+        else:
+            index += 1
+    return found
 
 
 def service_blocks(query: str) -> list[ServiceBlock]:
     """Every SERVICE block of the query, in text order."""
-    names, tokens, blocks = prefixes(query), _Tokens(query), []
-    for kind, text, start, _ in tokens:
-        if kind != "word" or text.upper() != "SERVICE":
-            continue
-        target_kind, target, _, _ = tokens.next()
-        silent = target_kind == "word" and target.upper() == "SILENT"
-        if silent:
-            target_kind, target, _, _ = tokens.next()
-        iri = resolve(target, target_kind, names)
-        _, brace, _, body_start = tokens.next()
-        if brace != "{":
-            raise FederationError("service-unparsable", brace)
-        body_end, end = closing_brace(tokens)
-        blocks.append(ServiceBlock(start, end, iri, silent, query[body_start:body_end]))
-    return blocks
+    return blocks(sparql_text.read(query))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -147,9 +126,11 @@ def fetch(endpoint: str, query: str, timeout: float) -> Solutions:
     try:
         result: Any = wrapper.queryAndConvert()
     except (urllib.error.URLError, OSError, ValueError) as error:
-        raise FederationError("service-failed", f"{endpoint}: {error}") from error
+        LOG.warning("SERVICE <%s> failed: %s", endpoint, error)  # the client is told less
+        raise FederationError("service-failed", endpoint) from error
     if not isinstance(result, dict) or "results" not in result:
-        raise FederationError("service-failed", f"{endpoint}: not a SPARQL JSON result")
+        LOG.warning("SERVICE <%s> answered no SPARQL JSON result", endpoint)
+        raise FederationError("service-failed", endpoint)
     return list(result["head"].get("vars", [])), list(result["results"]["bindings"])
 
 
@@ -183,7 +164,7 @@ def replacement(
 ) -> str:
     """The VALUES block standing for one SERVICE block (one empty solution if SILENT fails)."""
     limit = f" LIMIT {row_cap + 1}" if row_cap is not None else ""
-    remote = f"{head}SELECT * WHERE {{{block.body}}}{limit}"
+    remote = f"{head}SELECT * WHERE {{ {block.body} }}{limit}"
     try:
         variables, rows = fetcher(block.target, remote, timeout)
     except FederationError:
@@ -191,17 +172,20 @@ def replacement(
             return "VALUES () { () }"
         raise
     if row_cap is not None and len(rows) > row_cap:
-        raise FederationError("service-too-many-rows", f"{block.target}: > {row_cap}")
+        raise FederationError("service-too-many-rows", f"> {row_cap}")
     return values_block(variables, rows, block.target)
 
 
 def inline_services(
     query: str, timeout: float, row_cap: int | None, fetcher: Fetcher = fetch
 ) -> str:
-    """The query with every SERVICE block replaced by the solutions its endpoint gave."""
-    head = prologue(query)
+    """The query, written canonically, with every SERVICE block replaced by the solutions
+    its endpoint gave (of the prologue only BASE is kept: every IRI is written in full)."""
+    reading = sparql_text.read(query)
     parts, cursor = [], 0
-    for block in service_blocks(query):
-        parts += [query[cursor : block.start], replacement(block, head, timeout, row_cap, fetcher)]
+    for block in blocks(reading):
+        parts.append(sparql_text.write(reading.text, reading.body[cursor : block.start]))
+        parts.append(replacement(block, reading.prologue(), timeout, row_cap, fetcher))
         cursor = block.end
-    return "".join(parts) + query[cursor:]
+    parts.append(sparql_text.write(reading.text, reading.body[cursor:]))
+    return reading.prologue() + " ".join(part for part in parts if part)

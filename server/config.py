@@ -15,7 +15,10 @@ from cls_kg.graph.errors import ConfigError
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.remote import RemoteConfig
 
+from .policy import Limits
+
 ENV_PREFIX = "CLS_KG_"
+LIMITS = Limits()  # the defaults of the query size limits
 
 
 def iri_list(text: str) -> tuple[str, ...]:
@@ -41,6 +44,13 @@ SETTINGS: dict[str, Setting] = {
     "BODY_TIMEOUT": Setting(30.0, float, "seconds a client has to send a request body (408)"),
     "RATE_LIMIT": Setting(300, int, "requests per minute per client address; 0 disables"),
     "SERVICE_ALLOWLIST": Setting((), iri_list, "SERVICE endpoints queries may call"),
+    "MAX_QUERY_CHARS": Setting(LIMITS.chars, int, "characters a query may have (400 beyond)"),
+    "MAX_QUERY_TOKENS": Setting(LIMITS.tokens, int, "tokens (words, names, signs) of a query"),
+    "MAX_QUERY_OPERATORS": Setting(LIMITS.expression, int, "operators in one expression"),
+    "MAX_QUERY_PATH_STEPS": Setting(LIMITS.path, int, "steps (/ | ^) in one property path"),
+    "MAX_QUERY_UNIONS": Setting(LIMITS.unions, int, "UNIONs a query may have"),
+    "MAX_QUERY_TRIPLES": Setting(LIMITS.triples, int, "triple patterns a query may have"),
+    "MAX_QUERY_PATTERNS": Setting(LIMITS.patterns, int, "graph patterns ({}, OPTIONAL ...)"),
     "QUERY_WORKERS": Setting(4, int, "query processes per web process (long + light lanes)"),
     "QUERY_LIGHT_SECONDS": Setting(0.5, float, "seconds after which a query is long (niced)"),
     "QUERY_LONG_SLOTS": Setting(1, int, "long queries at once per web process; more get a 503"),
@@ -68,6 +78,13 @@ POSITIVE = (
     "QUERY_LIGHT_SECONDS",
     "QUERY_LONG_SLOTS",
     "ADMIN_MAX_UPLOAD_BYTES",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_TOKENS",
+    "MAX_QUERY_OPERATORS",
+    "MAX_QUERY_PATH_STEPS",
+    "MAX_QUERY_UNIONS",
+    "MAX_QUERY_TRIPLES",
+    "MAX_QUERY_PATTERNS",
 )
 NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES", "HTTP_MAX_AGE", "PAGE_CACHE_BYTES")
 

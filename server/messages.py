@@ -82,6 +82,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(200 au plus).",
         "en": "Query nested too deeply: {detail} levels of brackets or braces (200 at most).",
     },
+    "query-too-long": {
+        "fr": "Requête trop longue : {detail} caractères (limite réglée par "
+        "CLS_KG_MAX_QUERY_CHARS). Pour des traitements massifs, téléchargez les dumps.",
+        "en": "Query too long: {detail} characters (limit set by CLS_KG_MAX_QUERY_CHARS). "
+        "For bulk processing, download the dumps.",
+    },
+    "query-too-many-tokens": {
+        "fr": "Requête trop longue : {detail} éléments (mots, noms, valeurs, signes ; limite "
+        "réglée par CLS_KG_MAX_QUERY_TOKENS).",
+        "en": "Query too long: {detail} tokens (words, names, values, signs; limit set by "
+        "CLS_KG_MAX_QUERY_TOKENS).",
+    },
+    "query-expression-too-long": {
+        "fr": "Expression trop longue : {detail} opérateurs dans une même expression (limite "
+        "réglée par CLS_KG_MAX_QUERY_OPERATORS). Utilisez IN (...) ou VALUES pour une liste.",
+        "en": "Expression too long: {detail} operators in one expression (limit set by "
+        "CLS_KG_MAX_QUERY_OPERATORS). Use IN (...) or VALUES for a list.",
+    },
+    "query-path-too-long": {
+        "fr": "Chemin de propriétés trop long : {detail} étapes (/, |, ^) dans un même chemin "
+        "(limite réglée par CLS_KG_MAX_QUERY_PATH_STEPS).",
+        "en": "Property path too long: {detail} steps (/, |, ^) in one path (limit set by "
+        "CLS_KG_MAX_QUERY_PATH_STEPS).",
+    },
+    "query-too-many-unions": {
+        "fr": "Trop de UNION : {detail} (limite réglée par CLS_KG_MAX_QUERY_UNIONS). Utilisez "
+        "VALUES pour une liste de valeurs.",
+        "en": "Too many UNIONs: {detail} (limit set by CLS_KG_MAX_QUERY_UNIONS). Use VALUES "
+        "for a list of values.",
+    },
+    "query-too-many-triples": {
+        "fr": "Trop de motifs de triplets : {detail} (limite réglée par CLS_KG_MAX_QUERY_TRIPLES).",
+        "en": "Too many triple patterns: {detail} (limit set by CLS_KG_MAX_QUERY_TRIPLES).",
+    },
+    "query-too-many-patterns": {
+        "fr": "Trop de motifs de graphe ({{ }}, OPTIONAL, MINUS, FILTER, BIND, VALUES, UNION, "
+        "GRAPH, SERVICE) : {detail} (limite réglée par CLS_KG_MAX_QUERY_PATTERNS).",
+        "en": "Too many graph patterns ({{ }}, OPTIONAL, MINUS, FILTER, BIND, VALUES, UNION, "
+        "GRAPH, SERVICE): {detail} (limit set by CLS_KG_MAX_QUERY_PATTERNS).",
+    },
     "wrong-media-type": {
         "fr": "Type de contenu non pris en charge pour une requête POST : « {detail} ». Utilisez "
         "application/x-www-form-urlencoded ou application/sparql-query.",
@@ -99,10 +139,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "DROP ...) are refused.",
     },
     "service-failed": {
-        "fr": "Le service distant n'a pas répondu correctement : {detail}. Ajoutez SILENT au "
-        "SERVICE pour continuer sans lui.",
-        "en": "The remote service did not answer properly: {detail}. Add SILENT to the SERVICE "
-        "to go on without it.",
+        "fr": "Le service distant appelé par SERVICE n'a pas donné de réponse SPARQL utilisable. "
+        "Ajoutez SILENT au SERVICE pour continuer sans lui.",
+        "en": "The remote service called by SERVICE gave no usable SPARQL answer. Add SILENT "
+        "to the SERVICE to go on without it.",
     },
     "service-too-many-rows": {
         "fr": "Le service distant renvoie trop de lignes ({detail}) : restreignez le motif du "

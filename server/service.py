@@ -10,6 +10,7 @@ from cls_kg.graph.errors import NotAcceptable, ProtocolError
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import QueryRequest
 
+from . import policy
 from .negotiation import media_type
 from .protocol import Operation
 from .store import get_store
@@ -30,7 +31,8 @@ def run(operation: Operation, formats: Mapping[str, str], row_limit: int | None 
     if not formats:
         raise NotAcceptable(request.headers.get("Accept") or "-")
     limit = row_limit or current_app.config["MAX_ROWS"]
-    query = QueryRequest(query_text(operation), formats, operation.dataset, limit, request.base_url)
+    text = policy.prepared(query_text(operation))  # what runs is what the policy read
+    query = QueryRequest(text, formats, operation.dataset, limit, request.base_url)
     return get_store().answer(query)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cls_kg.graph.errors import FederationError
+from cls_kg.graph.errors import FederationError, QuerySyntaxError
 from cls_kg.graph.federation import Solutions, inline_services, service_blocks
 
 REMOTE = "https://remote.example/sparql"
@@ -45,8 +45,21 @@ def test_service_block_becomes_values() -> None:
     assert "UNDEF)" in inlined
     endpoint, remote = calls[0]
     assert endpoint == REMOTE
-    assert remote.startswith("PREFIX r: <https://remote.example/>")
-    assert "SELECT * WHERE { ?item ?x ?label } LIMIT 101" in remote
+    assert remote == "SELECT * WHERE { ?item ?x ?label } LIMIT 101"
+
+
+def test_the_remote_pattern_is_sent_with_iris_in_full() -> None:
+    """Prefixed names and relative IRIs are written as full IRIs; only the BASE travels."""
+    calls, fetch = fake(ONE_ROW)
+    query = (
+        "BASE <https://base.example/a/> PREFIX r: <https://remote.example/> PREFIX : <x/>\n"
+        f"SELECT * {{ SERVICE <{REMOTE}> {{ ?s r:p\\~q <../b> , :c # {{\r}} }} }}"
+    )
+    inline_services(query, 5, None, fetch)  # type: ignore[arg-type]
+    assert calls[0][1] == (
+        "BASE <https://base.example/a/>\nSELECT * WHERE { ?s <https://remote.example/p~q> <https://base.example/b> , "
+        "<https://base.example/a/x/c> }"  # the comment ended at the carriage return
+    )
 
 
 def test_silent_service_that_fails_gives_one_empty_solution() -> None:
@@ -78,7 +91,7 @@ def test_remote_rows_beyond_the_cap_are_refused_not_cut() -> None:
     ],
 )
 def test_unsupported_service_blocks_are_refused(query: str) -> None:
-    with pytest.raises(FederationError):
+    with pytest.raises((FederationError, QuerySyntaxError)):
         service_blocks(query)
 
 

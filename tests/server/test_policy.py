@@ -39,6 +39,7 @@ def test_service_targets(query: str, targets: list[str]) -> None:
         "SELECT * { ?s ?p ?o }",
         "SELECT * { SERVICE <https://query.example/sparql> { ?s ?p ?o } }",
         "SELECT * { ?s ?p 'un service de santé' }",
+        "BASE <https://query.example/> SELECT * { SERVICE <sparql> {} }",
     ],
 )
 def test_allowed(query: str) -> None:
@@ -50,8 +51,9 @@ def test_allowed(query: str) -> None:
     [
         ("SELECT * { SERVICE <https://other.example/sparql> {} }", "service-not-allowed"),
         ("SELECT * { SERVICE ?endpoint {} }", "service-not-allowed"),
-        ("BASE <https://query.example/> SELECT * { SERVICE <sparql> {} }", "service-not-allowed"),
-        ("SELECT * { ?s ?p 1SERVICE <https://other.example/> {} }", "service-unverifiable"),
+        ("BASE <https://other.example/> SELECT * { SERVICE <sparql> {} }", "service-not-allowed"),
+        ("SELECT * { SERVICE <sparql> {} }", "service-not-allowed"),
+        ("SELECT * { ?s ?p 1SERVICE <https://other.example/> {} }", "service-not-allowed"),
     ],
 )
 def test_refused(query: str, key: str) -> None:
@@ -71,11 +73,13 @@ def test_explain_turns_updates_into_refusals() -> None:
     assert explain(error, "SELECT {") is error
 
 
-def test_allowed_service_nested_beyond_the_parser_is_refused() -> None:
+def test_allowed_service_nested_within_the_depth_limit_is_read() -> None:
+    """No parser recursion decides: the tokens are read flat, at any nesting."""
     nested = "{ " * 150 + "SERVICE <https://query.example/sparql> {} " + "} " * 150
+    check(f"SELECT * {nested}", ALLOWED)
     with pytest.raises(QueryRefused) as refused:
-        check(f"SELECT * {nested}", ALLOWED)
-    assert refused.value.key == "service-unverifiable"
+        check(f"SELECT * {nested.replace('query.example', 'other.example')}", ALLOWED)
+    assert refused.value.key == "service-not-allowed"
 
 
 @pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 10_000])
