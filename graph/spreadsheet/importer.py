@@ -24,6 +24,7 @@ VOCABULARY_PREFIXES: dict[str, str] = {
     "role": "role/",
     "tkind": "type-territoire/",
     "okind": "type-organisation/",
+    "indicateur": "indicateur/",
 }
 
 
