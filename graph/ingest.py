@@ -37,7 +37,8 @@ from .validation import Report
 STAGING = "staging"
 LOCK_FILE = ".ingest.lock"
 MAX_UNPACKED = 50_000_000  # bytes a zip (XLSX or CSV) may hold once unpacked
-PAUSE_VARIABLE = "CLS_KG_INGEST_PAUSE"  # tests: stop at this point so they can kill us
+#: Tests: stop at this point (``point`` or ``point:record``) so that they can kill us there.
+PAUSE_VARIABLE = "CLS_KG_INGEST_PAUSE"
 #: The steps of an ingest, as its job reports them: for the lock (another ingest runs), the
 #: upload read and checked, the new version built and validated, the report written.
 STEPS = ("waiting", "reading", "building", "reporting")
@@ -78,9 +79,9 @@ class Outcome:
         return self.result is not None
 
 
-def pause(point: str) -> None:
+def pause(point: str, record: str = "") -> None:
     """Tests name a point in ``CLS_KG_INGEST_PAUSE``: say so, and wait there to be killed."""
-    if os.environ.get(PAUSE_VARIABLE) == point:
+    if os.environ.get(PAUSE_VARIABLE) in (point, f"{point}:{record}"):
         print(f"paused at {point}", flush=True)
         sys.stdout.flush()
         time.sleep(600)
@@ -195,12 +196,12 @@ def publish_staged(
 ) -> tuple[Imported, BuildResult | None]:
     """Build the new version from the staged records; a violation refuses it."""
     records = stage(data_dir, upload, imported)
-    pause("staged")
+    pause("staged", upload.slug)
     annotate = Publication(data_dir, base, upload.publisher, records, upload.slug)
 
     def annotate_then_pause(loaded: Loaded, version: str, folder: Path) -> None:
         annotate(loaded, version, folder)
-        pause("building")  # the new version's folder is half-written, still hidden
+        pause("building", upload.slug)  # the new version's folder is half-written, hidden
 
     try:
         result = build(
@@ -208,7 +209,7 @@ def publish_staged(
         )
     except ValidationFailed as failure:
         return build_report(imported, failure.report, upload, base), None
-    pause("published")
+    pause("published", upload.slug)
     if upload.suffix in RDF_KINDS:
         imported = build_report(imported, result.report, upload, base)
     return imported, result

@@ -47,11 +47,11 @@ def client(data_dir: Path) -> Iterator[FlaskClient]:
     yield app_on(data_dir).test_client()
 
 
-def fill_template(path: Path) -> Path:
+def fill_template(path: Path, tables: Path = FILLED_CSV) -> Path:
     """An empty template (``cls-kg template``) filled with openpyxl from the CSV example."""
     write_workbook(path, Book())
     workbook = load_workbook(path)
-    for table in sorted(FILLED_CSV.glob("*.csv")):
+    for table in sorted(tables.glob("*.csv")):
         sheet = workbook[table.stem]
         columns = {cell.value: cell.column for cell in sheet[1] if cell.value}
         with table.open(encoding="utf-8", newline="") as handle:
