@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import http.client
 import json
+import logging
 import re
 import threading
 import time
@@ -49,6 +50,8 @@ from .errors import (
 )
 from .results import BINDINGS, BOOLEAN, FORMATS, GRAPH, Answer, capped
 from .store import WRITERS, QueryRequest, Row, Store, graph_name, to_rdflib
+
+LOG = logging.getLogger(__name__)
 
 #: The named graph that says which version is served (written by ``publish.py`` only).
 POINTER_GRAPH = "urn:cls-kg:publication"
@@ -370,7 +373,8 @@ class RemoteStore(Store):
         """The pointer as the store has it now."""
         rows = self.rows(queries.load("publication"), None)
         if not rows:
-            raise NoPublication(f"nothing published in {self.config.query_url}")
+            LOG.warning("remote store %s: nothing published", self.config.query_url)
+            raise NoPublication(f"no graph {POINTER_GRAPH}")
         manifest: dict[str, Any] = json.loads(str(rows[0]["manifest"]))
         graphs = tuple(sorted({str(row["graph"]) for row in rows}))
         return Publication(str(rows[0]["version"]), manifest, graphs)
@@ -475,18 +479,23 @@ class RemoteStore(Store):
         except urllib.error.HTTPError as error:
             raise self.http_error(error.code, error.read()) from error
         except urllib.error.URLError as error:
-            raise StoreUnavailable(f"{self.config.query_url}: {error.reason}") from error
+            raise self.unavailable(str(error.reason)) from error
         except TimeoutError as error:
             raise QueryTimeout(f"{self.config.timeout:g}") from error
         except (http.client.HTTPException, ConnectionError) as error:
-            raise StoreUnavailable(f"{self.config.query_url}: {error!r}") from error
+            raise self.unavailable(repr(error)) from error
+
+    def unavailable(self, reason: str) -> StoreUnavailable:
+        """A 503 that does not show clients the store's (internal) address: it is logged."""
+        LOG.warning("remote store %s: %s", self.config.query_url, reason)
+        return StoreUnavailable(reason)
 
     def http_error(self, status: int, body: bytes) -> ClsKgError:
         """The error of the project an HTTP status of the store stands for."""
         message = self.engine.message(body[:MESSAGE_BYTES].decode("utf-8", "replace"))
         error = HTTP_ERRORS.get(status, StoreUnavailable if status >= 500 else QueryEvaluationError)
         if error is StoreUnavailable:
-            return StoreUnavailable(f"{self.config.query_url} answered HTTP {status}: {message}")
+            return self.unavailable(f"HTTP {status}: {message}")
         if error is QueryTimeout:
             return QueryTimeout(f"{self.config.timeout:g}")
         return error(message)

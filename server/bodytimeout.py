@@ -1,18 +1,25 @@
 """A deadline on reading request bodies, so a client that announces a body and sends it slowly
 (or never: a ``Content-Length`` larger than what follows) cannot hold a thread forever.
 
-gunicorn reads the body only when the app asks for it, from a blocking socket with no timeout
-of its own. This WSGI middleware wraps ``wsgi.input`` so that every read is bounded by what is
-left of BODY_TIMEOUT seconds, counted from the start of the request; past it the client gets
-a 408 (French first, like every error) and the connection is closed, since where the next
-request would start is unknown. Without gunicorn's socket (the test client, another server)
-the body is read as before.
+Under ``cls-kg serve`` the worker's event loop reads bodies before a thread sees them
+(``httpworker.py``); this middleware bounds the bodies it hands over unread (beyond its
+buffers) and every body under another gunicorn worker. gunicorn reads the body only when the
+app asks for it, from a blocking socket, and its body reader loops over ``recv``: a timeout
+on each read bounds nothing when a client sends a byte a second. So the whole body has one
+deadline, BODY_TIMEOUT seconds from the start of the request: a watchdog thread shuts the
+socket's read side when it passes, which ends any read in progress; the client gets a 408
+(French first, like every error) and the connection is closed, since where the next request
+would start is unknown. Without gunicorn's socket (the test client, another server) the body
+is read as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +33,48 @@ class SlowBody(RequestTimeout):
     """The body did not arrive within BODY_TIMEOUT seconds (mapped to 408 by errors.py)."""
 
 
+class Watchdog:
+    """One thread per process that shuts the read side of sockets whose deadline passed."""
+
+    def __init__(self) -> None:
+        self.due: list[tuple[float, int, socket.socket]] = []
+        self.watched: set[int] = set()
+        self.tokens = itertools.count()
+        self.wake = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> int:
+        """Shut ``sock`` for reading at ``deadline`` unless forgotten first; a token to forget."""
+        with self.wake:
+            token = next(self.tokens)
+            heapq.heappush(self.due, (deadline, token, sock))
+            self.watched.add(token)
+            if self.thread is None:  # started on first use: after gunicorn's fork
+                self.thread = threading.Thread(target=self.run, name="body-deadline", daemon=True)
+                self.thread.start()
+            self.wake.notify()
+        return token
+
+    def forget(self, token: int) -> None:
+        """The request is over: leave its socket alone."""
+        with self.wake:
+            self.watched.discard(token)
+
+    def run(self) -> None:
+        """Wait for the next deadline; shut the socket if its request is still reading."""
+        with self.wake:
+            while True:
+                wait = self.due[0][0] - time.monotonic() if self.due else None
+                if wait is None or wait > 0:
+                    self.wake.wait(wait)
+                    continue
+                _, token, sock = heapq.heappop(self.due)
+                if token in self.watched:
+                    self.watched.discard(token)
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RD)
+
+
 class DeadlineReader:
     """``wsgi.input`` whose reads stop at an absolute deadline (``time.monotonic``)."""
 
@@ -33,20 +82,18 @@ class DeadlineReader:
         self.stream, self.sock, self.deadline = stream, sock, deadline
 
     def _bounded(self, read: Callable[..., bytes], *args: Any) -> bytes:
-        """One read of the wrapped stream with the socket timeout set to the time left."""
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
+        """One read of the wrapped stream, ended by the watchdog at the deadline."""
+        if time.monotonic() >= self.deadline:
             self.give_up()
-        prior = self.sock.gettimeout()
         try:
-            self.sock.settimeout(remaining)
-            return read(*args)
-        except TimeoutError:
+            data = read(*args)
+        except OSError:  # timeouts, and gunicorn's NoMoreData once the watchdog shut the socket
+            if time.monotonic() >= self.deadline:
+                self.give_up()
+            raise
+        if time.monotonic() >= self.deadline:
             self.give_up()
-        finally:
-            with contextlib.suppress(OSError):
-                self.sock.settimeout(prior)
-        raise AssertionError("unreachable")  # give_up always raises
+        return data
 
     def give_up(self) -> None:
         """Stop reading this connection (nothing more will be read from it) and answer 408."""
@@ -84,11 +131,17 @@ class BodyDeadline:
 
     def __init__(self, app: WSGIApp, seconds: float) -> None:
         self.app, self.seconds = app, seconds
+        self.watchdog = Watchdog()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         sock = environ.get("gunicorn.socket")
         announced = environ.get("CONTENT_LENGTH") or environ.get("HTTP_TRANSFER_ENCODING")
-        if isinstance(sock, socket.socket) and announced:
-            deadline = time.monotonic() + self.seconds
-            environ["wsgi.input"] = DeadlineReader(environ["wsgi.input"], sock, deadline)
-        return self.app(environ, start_response)
+        if not (isinstance(sock, socket.socket) and announced):
+            return self.app(environ, start_response)
+        deadline = time.monotonic() + self.seconds
+        environ["wsgi.input"] = DeadlineReader(environ["wsgi.input"], sock, deadline)
+        token = self.watchdog.watch(sock, deadline)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self.watchdog.forget(token)

@@ -186,6 +186,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Corps de requête reçu trop lentement (il doit arriver en {detail} s au plus).",
         "en": "Request body received too slowly (it must arrive within {detail} s).",
     },
+    "http-431": {
+        "fr": "En-têtes de requête trop longs (au plus {detail} octets).",
+        "en": "Request header fields too large (at most {detail} bytes).",
+    },
     "http-error": {"fr": "Requête refusée : {detail}", "en": "Request refused: {detail}"},
     "internal": {
         "fr": "Erreur interne du service : {detail}",

@@ -63,6 +63,7 @@ def pager_url(page: int) -> str:
 def render_page(page: Page, lang: str) -> str:
     """The resource page of a built page model."""
     extra = sections.render(get_store(), page, lang, href)
+    base = current_app.config["BASE_URI"]
     return render_template(
         "resource.html",
         **context(lang),
@@ -71,8 +72,10 @@ def render_page(page: Page, lang: str) -> str:
         size=LIST_SIZE,
         sparql_url=sparql_link(page.iri),
         pager_url=pager_url,
-        jsonld=script_json(schema_org.document(page, request.base_url, lang)),
-        local=iris.local_path(page.iri, current_app.config["BASE_URI"]),
+        jsonld=script_json(
+            schema_org.document(page, schema_org.page_url(request.path, base), lang)
+        ),
+        local=iris.local_path(page.iri, base),
     )
 
 

@@ -1,7 +1,9 @@
 """The schema.org JSON-LD embedded in each page, for search engines.
 
 The schema.org type of a resource comes from ``TYPES`` (the first of its classes listed
-there); every page says it is part of the dataset, under the Etalab 2.0 licence.
+there); every page says it is part of the dataset, under the Etalab 2.0 licence. Its ``url``
+comes from the configured base (``page_url``), never from the request's ``Host`` header, which
+a client chooses.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from cls_kg.graph.namespaces import CLS, IGEO, ORG
 
+from .iris import iri_of
 from .view import Page
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -41,6 +44,11 @@ TYPES: dict[str, str] = {
 def schema_type(type_iris: list[str]) -> str:
     """The schema.org type of a resource with these classes."""
     return next((TYPES[iri] for iri in TYPES if iri in type_iris), "Thing")
+
+
+def page_url(path: str, base: str) -> str:
+    """The public address of the page served at ``path``: the IRI it stands for."""
+    return iri_of(path.lstrip("/"), base)
 
 
 def document(page: Page, url: str, lang: str) -> dict[str, Any]:

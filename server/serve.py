@@ -15,9 +15,10 @@ Concurrency per web process (defaults: 2 web processes, ``QUERY_WORKERS=4``,
   processes, 172 ms with 4, against 5.2 s before the lanes (``docs/DEPLOYMENT.md``);
 - threads: gunicorn's "gthread" worker with ``QUERY_WORKERS + EXTRA_THREADS`` threads, so
   requests that need no query process (health checks, static files, dumps, cached pages)
-  are not held behind those waiting for one. With ``QUERY_WORKERS=1`` the plain "sync"
-  worker (one request at a time, the fastest: about 0.9 ms less per request than "gthread"
-  on 2 cores) is kept, and there is no separate light lane;
+  are not held behind those waiting for one (one thread with ``QUERY_WORKERS=1``, and no
+  separate light lane). The worker class is ``httpworker.BufferingWorker``: gthread, with
+  each request head and body read by the event loop under ``HEADER_TIMEOUT`` and
+  ``BODY_TIMEOUT`` before a thread serves it, so slow clients hold no thread;
 - memory: each query process opens the store read-only; the OS page cache and the code
   forked from the fork server are shared. On the national graph, 2 web processes with 4
   query processes each: 0.9-0.98 GiB summing each process's RSS (shared pages counted in
@@ -42,6 +43,8 @@ MAX_REQUEST_LINE = 8190  # gunicorn's ceiling: long GET queries
 
 #: Threads of a web process beyond its query processes: for requests that need none.
 EXTRA_THREADS = 2
+#: gunicorn's worker: requests are read whole by the event loop, then served by a thread.
+WORKER_CLASS = "cls_kg.server.httpworker.BufferingWorker"
 
 
 def threads_for(query_workers: int) -> int:
@@ -77,7 +80,7 @@ def options(host: str, port: int, workers: int, threads: int, timeout: float) ->
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync" if threads == 1 else "gthread",
+        "worker_class": WORKER_CLASS,
         "threads": threads,
         "timeout": int(timeout) + 30,  # a query is stopped first, by its own deadline
         "limit_request_line": MAX_REQUEST_LINE,
