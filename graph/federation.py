@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from .sparql_text import Reading, Token
 Solutions = tuple[list[str], list[dict[str, dict[str, str]]]]
 Fetcher = Callable[[str, str, float], Solutions]
 LOG = logging.getLogger(__name__)
+#: The only schemes a SERVICE is fetched over, even when the allow-list names another.
+WEB_SCHEMES = frozenset({"http", "https"})
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def fetch(endpoint: str, query: str, timeout: float) -> Solutions:
     """Run a SELECT on a remote endpoint through SPARQLWrapper; SPARQL JSON solutions."""
+    if urllib.parse.urlsplit(endpoint).scheme.lower() not in WEB_SCHEMES:
+        LOG.warning("SERVICE <%s> refused: not an HTTP(S) endpoint", endpoint)
+        raise FederationError("service-failed", endpoint)  # urllib would read file: IRIs
     setattr(sparqlwrapper_module, "urlopener", _OPENER.open)  # noqa: B010 - no redirects
     wrapper = SPARQLWrapper(endpoint)
     wrapper.setQuery(query)

@@ -438,6 +438,7 @@ def expand(token: Token, reading: Reading) -> list[Token]:
 _GLUED_BEFORE = frozenset({"langtag"})
 #: Kinds of tokens a ``(`` is written against: a function's name (or an IRI before a list).
 _CALLED = frozenset({"word", "iri"})
+_EMPTY = frozenset({("(", ")"), ("[", "]")})
 
 
 def written(token: Token) -> str:
@@ -453,6 +454,8 @@ def separator(text: str, before: Token | None, token: Token) -> str:
         return ""
     if token.kind in _GLUED_BEFORE or "^^" in (before.text, token.text):
         return ""
+    if (before.text, token.text) in _EMPTY:
+        return ""  # NIL and ANON: Oxigraph 0.5 takes no space in ``BNODE()``
     if token.text == "(" and before.kind in _CALLED:
         return ""  # Oxigraph 0.5 takes no space in ``CONCAT(``, ``COALESCE(``, ``BNODE(``
     breaks = len(_LINE_BREAK.findall(text, before.end, token.start))

@@ -51,7 +51,7 @@ class Limits:
     """
 
     chars: int = 100_000
-    tokens: int = 20_000
+    tokens: int = 50_000
     depth: int = MAX_DEPTH
     expression: int = 500
     path: int = 50

@@ -21,6 +21,7 @@ import pytest
 from flask import Flask
 
 from ..pages.conftest import local_app, local_data_dir
+from ..remote.servers import OXIGRAPH, OxigraphServer, publish_data_dir
 from ..server.conftest import Listener, LiveServer, listener, serve_app
 
 __all__ = ["listener", "local_app", "local_data_dir", "serve_app"]
@@ -82,6 +83,25 @@ def target(built_data_dir: Path) -> Iterator[LiveServer]:
     yield server
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def remote_target(
+    built_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The seed build published to an Oxigraph server, served by gunicorn on that store."""
+    if not OXIGRAPH.exists():
+        pytest.skip(f"no {OXIGRAPH}: pip install oxigraph")
+    store = OxigraphServer()
+    store.start()
+    try:
+        publish_data_dir(built_data_dir, tmp_path_factory.mktemp("version"), store.config())
+        process, server = start(built_data_dir, CLS_KG_STORE_URL=store.query_url)
+        yield server
+        process.terminate()
+        process.wait(timeout=30)
+    finally:
+        store.stop()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ UPDATES = [
     f"WITH <{MARK}> INSERT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
     f"# a comment first\ninsert data {{ <{MARK}> <{MARK}> <{MARK}> }}",
     f"ASK {{}} ; INSERT DATA {{ <{MARK}> <{MARK}> <{MARK}> }}",
+    f"\\u0049NSERT DATA {{ <{MARK}> <{MARK}> <{MARK}> }}",
 ]
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {"Content-Type": "application/sparql-query"}
@@ -68,3 +69,39 @@ def test_update_refusal_says_why(target: LiveServer) -> None:
     )
     assert_clean(status, body, 403)
     assert b"read-only" in body
+
+
+#: Updates whose words only appear once escapes are expanded or a comment has ended.
+DISGUISED = [
+    f"\\u0049NSERT DATA {{ <{MARK}> <{MARK}> <{MARK}> }}",
+    f"INS\\u0045RT DATA {{ <{MARK}> <{MARK}> <{MARK}> }}",
+    "# comment\rDROP ALL",
+    "\\u0044ROP ALL",
+    f"\\u004C\\u004F\\u0041\\u0044 <{MARK}>",
+]
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def served(request: pytest.FixtureRequest) -> LiveServer:
+    """The seed build on the embedded store, then on a remote one."""
+    server: LiveServer = request.getfixturevalue(
+        "target" if request.param == "embedded" else "remote_target"
+    )
+    return server
+
+
+@pytest.mark.parametrize("update", DISGUISED)
+def test_disguised_updates_are_refused_as_updates(served: LiveServer, update: str) -> None:
+    """Escapes come first (SPARQL 1.1, 19.2): ``\\u0049NSERT`` is INSERT, so 403, not 400."""
+    english = {"Accept-Language": "en"}
+    for method, path, body, headers in (
+        ("GET", f"/sparql?query={quote(update)}", None, english),
+        ("POST", "/sparql", urlencode({"query": update}).encode(), {**FORM, **english}),
+        ("POST", "/sparql", update.encode(), {**DIRECT, **english}),
+    ):
+        status, _, answer = served.request(method, path, body, headers)
+        assert_clean(status, answer, 403)
+        assert b"read-only" in answer
+    status, _, answer = served.request("GET", "/sparql?query=" + quote(f"ASK {{ <{MARK}> ?p ?o }}"))
+    assert status == 200 and b"false" in answer
+    alive(served)
