@@ -2,8 +2,10 @@
 
 - ``/healthz``: the web process answers (it reads nothing): restart it when this fails;
 - ``/readyz``: the store answers a query and a version is served: ``200`` with the version,
-  else ``503`` with the reason, in the error format of the service: take the host out of
-  the load balancer until it recovers (it does by itself when the store comes back);
+  else ``503`` with the reason, in the error format of the service, whatever the error
+  (a store that cannot be opened, a query process that cannot start, a remote store down):
+  take the host out of the load balancer until it recovers (it does by itself when the store
+  comes back). ``cls-kg serve --check`` runs the same test before serving;
 - ``/health``: the version served, for people (``503`` like any route when nothing is).
 
 None is rate limited or cached.
@@ -19,11 +21,12 @@ from flask import Blueprint, Response, current_app
 from cls_kg.graph.errors import StoreError
 
 from . import queries
-from .errors import extra_headers, key_of, message_of, status_of
+from .errors import extra_headers, key_of, message_of
 from .messages import language
 from .store import backend_name, get_store, served
 
 bp = Blueprint("meta", __name__)
+NOT_READY = 503
 
 
 def as_json(body: dict[str, Any], status: int = 200) -> Response:
@@ -62,9 +65,10 @@ def readyz() -> Response:
         fields = version_fields()
         get_store().ask(queries.load("ready"))
     except StoreError as error:
+        current_app.logger.error("not ready: %s", error)  # loud: the host serves no query
         message = message_of(error, language())
         body = {"status": "unavailable", "code": key_of(error), "message": message}
-        response = as_json(body, status_of(error))
+        response = as_json(body, NOT_READY)
         response.headers.update(extra_headers(error))
         return response
     return as_json({"status": "ready", **fields})

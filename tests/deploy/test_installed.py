@@ -63,3 +63,12 @@ def test_serve_check_says_where_things_are_and_fails_loudly(
     assert broken.returncode == 3
     assert "FAILED: no query can be served" in broken.stderr
     assert "cannot open the store" in broken.stderr
+    probe = (
+        "import sys; from cls_kg.server import create_app; "
+        "app = create_app({'DATA_DIR': sys.argv[1], 'QUERY_WORKERS': 1}); "
+        "print(app.test_client().get('/readyz').status_code)"
+    )
+    ready = subprocess.run(
+        [str(installed.python), "-c", probe, str(data)], capture_output=True, text=True
+    )
+    assert ready.stdout.strip() == "503", ready.stderr  # the probe says so too, not 500
