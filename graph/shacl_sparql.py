@@ -40,7 +40,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from . import sparql_text
 from .errors import StoreError
+from .sparql_text import Token
 from .store import to_oxigraph, to_rdflib
 
 #: Predicates that carry no constraint (documentation, ordering ...), allowed on any shape.
@@ -97,13 +99,14 @@ NODE_KINDS: dict[Node, str] = {
 }
 INSTANCE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 LANGUAGE = re.compile(r"[A-Za-z0-9*-]+")
-#: Pre-bound variables of SPARQL constraints that joining on ``?this`` cannot replace.
-FORBIDDEN_SPARQL = re.compile(
-    r"\$(?!this\b)\w+|\b(MINUS|VALUES|SERVICE|GRAPH|OPTIONAL|UNION)\b|\bAS\s+[?$]this\b",
-    re.IGNORECASE,
-)
-SELECT_HEAD = re.compile(
-    r"^\s*SELECT\s+(DISTINCT\s+)?\$this(\s+\?value)?\s+WHERE\s*\{\s*\$this\s", re.IGNORECASE
+#: Keywords of SPARQL constraints that joining on ``?this`` cannot stand for.
+FORBIDDEN_KEYWORDS = frozenset({"MINUS", "VALUES", "SERVICE", "GRAPH", "OPTIONAL", "UNION"})
+#: How a supported ``sh:select`` may start, token by token.
+SELECT_HEADS = (
+    ("SELECT", "$this", "WHERE", "{", "$this"),
+    ("SELECT", "DISTINCT", "$this", "WHERE", "{", "$this"),
+    ("SELECT", "$this", "?value", "WHERE", "{", "$this"),
+    ("SELECT", "DISTINCT", "$this", "?value", "WHERE", "{", "$this"),
 )
 
 
@@ -373,16 +376,44 @@ def compile_sparql(shapes: Graph, node: Node) -> SparqlConstraint:
     selects = list(shapes.objects(node, SH.select))
     if len(selects) != 1:
         raise Unsupported(f"{node}: one sh:select expected")
-    text = str(selects[0])
-    if FORBIDDEN_SPARQL.search(text) or not SELECT_HEAD.search(text):
+    text = sparql_text.decode(str(selects[0]))
+    found = list(sparql_text.lex(text))
+    if not joinable(found):
         raise Unsupported(f"{node}: SPARQL constraint shape not supported")
-    if len(re.findall(r"\bSELECT\b", text, re.IGNORECASE)) != 1:
+    if sum(token.is_word("SELECT") for token in found) != 1:
         raise Unsupported(f"{node}: sub-selects are not supported")
     messages = messages_by_language(shapes, node)
     if not messages:
         raise Unsupported(f"{node}: no sh:message")
-    select = text.replace("$this", "?this")
-    return SparqlConstraint(node, prefixes_of(shapes, node), select, messages)
+    return SparqlConstraint(
+        node, prefixes_of(shapes, node), this_as_variable(text, found), messages
+    )
+
+
+def joinable(found: list[Token]) -> bool:
+    """Whether pre-binding ``$this`` equals joining on ``?this`` (see ``compile_sparql``)."""
+    texts = tuple(token.text.upper() if token.kind == "word" else token.text for token in found)
+    if not any(texts[: len(head)] == head for head in SELECT_HEADS):
+        return False
+    for index, token in enumerate(found):
+        if token.kind == "var" and token.text.startswith("$") and token.text != "$this":
+            return False  # another pre-bound variable
+        if token.kind == "word" and token.text.upper() in FORBIDDEN_KEYWORDS:
+            return False
+        assigns = token.is_word("AS") and index + 1 < len(found)
+        if assigns and found[index + 1].text in ("?this", "$this"):
+            return False
+    return not any(token.kind == "invalid" for token in found)
+
+
+def this_as_variable(text: str, found: list[Token]) -> str:
+    """The query with the variable ``$this`` written ``?this`` (never inside a string)."""
+    pieces, cursor = [], 0
+    for token in found:
+        if token.kind == "var" and token.text == "$this":
+            pieces += [text[cursor : token.start], "?this"]
+            cursor = token.end
+    return "".join(pieces) + text[cursor:]
 
 
 def compile_node_shape(shapes: Graph, node: Node) -> NodeShape:

@@ -235,6 +235,30 @@ def test_unsupported_shapes_still_validate_through_pyshacl() -> None:
     assert len(report.results) == 1  # "ab" is shorter than 3
 
 
+def test_this_inside_a_string_is_text_not_the_focus_node() -> None:
+    """Only the variable ``$this`` is the focus node; the string "$this" stays a string, as
+    in pyshacl (the compiler once replaced it too, and reported the wrong focus node)."""
+    ex = "https://example.org/shapes#"
+    select = (
+        "SELECT $this WHERE { $this <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "# $this in a comment\n"
+        "FILTER (?l = \"$this\" || ?l = 'say $this') }"
+    )
+    shapes = shapes_from(
+        'ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:message "m"@en ; '
+        f"sh:select {Literal(select).n3()} ] ."
+    )
+    assert supported(shapes)
+    data = Graph()
+    for name, label in (("x", "$this"), ("y", "other"), ("z", "say $this")):
+        data.add((URIRef(ex + name), RDF.type, URIRef(ex + "C")))
+        data.add((URIRef(ex + name), RDFS.label, Literal(label)))
+    reference = validate(data, shapes, engine="pyshacl")
+    fast = validate(data, shapes, engine="sparql")
+    assert fast == reference
+    assert sorted(result.focus for result in fast.results) == [ex + "x", ex + "z"]
+
+
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="engine"):
         validate(Graph(), SHAPES, engine="fast")
