@@ -2,7 +2,7 @@
 
 It has the package's layout (``package/package.json``, ``package/README.md``,
 ``package/data/*.json``) and the records the shipped seed records point at (Besançon, the
-départements 22, 25, 29, 70 and their régions), plus records a refresh must drop or trim.
+départements 22, 25, 29, 52, 70 and their régions), plus records a refresh must drop or trim.
 """
 
 from __future__ import annotations
@@ -59,11 +59,13 @@ def data() -> dict[str, list[dict[str, Any]]]:
             ("22", "Côtes-d'Armor", "53"),
             ("25", "Doubs", "27"),
             ("29", "Finistère", "53"),
+            ("52", "Haute-Marne", "44"),
             ("70", "Haute-Saône", "27"),
         )
     ]
     regions = [
         {"code": "27", "nom": "Bourgogne-Franche-Comté", "zone": "metro"},
+        {"code": "44", "nom": "Grand Est", "zone": "metro"},
         {"code": "53", "nom": "Bretagne", "zone": "metro"},
     ]
     epci = [

@@ -43,7 +43,7 @@ def test_refresh_keeps_current_communes_and_the_fields_used(fake_copy: Updated) 
     }
     assert records(fake_copy.folder, "epci")[0]["membres"] == ["25056", "25057"]
     assert "chefLieu" not in records(fake_copy.folder, "departements")[0]
-    assert fake_copy.counts == {"regions": 2, "departements": 4, "communes": 3, "epci": 1}
+    assert fake_copy.counts == {"regions": 3, "departements": 5, "communes": 3, "epci": 1}
 
 
 def test_refresh_is_reproducible(tmp_path: Path) -> None:
