@@ -164,22 +164,20 @@ class _Context:
         self.before: Token | None = None
         self.earlier: Token | None = None
 
-    def in_expression(self) -> bool:
-        """Whether the innermost open bracket is an expression's."""
-        return bool(self.frames) and self.frames[-1]
-
-    def less_than(self, text: str, position: int) -> re.Match[str] | None:
-        """A ``<`` or ``<=`` operator at ``position``, when the grammar wants one there."""
+    def less_than(self, text: str, start: int) -> int | None:
+        """The end of a ``<`` or ``<=`` operator at ``start``, when the grammar wants one."""
         before = self.before
-        if not self.in_expression() or before is None or text[position] != "<":
+        if before is None or not (self.frames and self.frames[-1]):
             return None
         operand = before.kind in _OPERAND_KINDS or before.text in _OPERAND_TEXTS
-        return _LESS.match(text, position) if operand or before.is_word("TRUE", "FALSE") else None
+        if not (operand or before.is_word("TRUE", "FALSE")):
+            return None
+        return start + (2 if text.startswith("<=", start) else 1)
 
     def calls(self) -> bool:
         """Whether a ``(`` here opens an expression."""
         before, earlier = self.before, self.earlier
-        if self.in_expression():
+        if self.frames and self.frames[-1]:
             return True
         if before is None:
             return False
@@ -188,38 +186,46 @@ class _Context:
         named = before.kind in ("iri", "pname")
         return named and earlier is not None and earlier.kind == "word"
 
-    def see(self, token: Token) -> Token:
-        """Take a token into account; the token, flagged when it is in an expression."""
-        flagged = token._replace(expression=self.in_expression())
-        if token.kind == "punct" and token.text in "({[":
-            opens = token.text == "(" and self.calls()
-            self.frames.append(opens)
-            flagged = token._replace(expression=opens)
-        elif token.kind == "punct" and token.text in ")}]" and self.frames:
-            self.frames.pop()
+    def see(self, kind: str, text: str, start: int, end: int) -> Token:
+        """The token, flagged when it is in (or opens) an expression; the context follows."""
+        frames = self.frames
+        inside = bool(frames) and frames[-1]
+        if kind == "punct" and text in _BRACKETS:
+            if text in "({[":
+                inside = text == "(" and self.calls()
+                frames.append(inside)
+            elif frames:
+                frames.pop()
+        token = Token(kind, text, start, end, inside)
         self.earlier, self.before = self.before, token
-        return flagged
+        return token
+
+
+_BRACKETS = frozenset("({[)}]")
+#: White space and comments, then one terminal (or nothing: the end, or a stray character).
+_NEXT = re.compile("(?:" + _SKIP.pattern + ")?(?:" + _TERMINAL.pattern + ")?")
 
 
 def lex(text: str) -> Iterator[Token]:
     """The terminals of an already decoded ``text``; a character no terminal takes is a
     one-character ``invalid`` token (callers decide whether that is an error)."""
     position, size, context = 0, len(text), _Context()
-    while True:
-        skipped = _SKIP.match(text, position)
-        if skipped:
-            position = skipped.end()
-        if position >= size:
-            return
-        less = context.less_than(text, position)
-        match = less or _TERMINAL.match(text, position)
-        if match is None or (match.lastgroup is None and less is None):
-            yield context.see(Token("invalid", text[position], position, position + 1))
-            position += 1
+    while position < size:
+        match = _NEXT.match(text, position)
+        kind = match.lastgroup if match else None
+        if match is None or kind is None:
+            start = match.end() if match else position
+            if start >= size:
+                return
+            yield context.see("invalid", text[start], start, start + 1)
+            position = start + 1
             continue
-        kind = "punct" if less is not None else str(match.lastgroup)
-        yield context.see(Token(kind, match.group(), position, match.end()))
-        position = match.end()
+        start, end = match.span(kind)
+        if text[start] == "<":
+            less = context.less_than(text, start)
+            kind, end = ("punct", less) if less is not None else (kind, end)
+        yield context.see(kind, text[start:end], start, end)
+        position = end
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -458,7 +464,10 @@ def separator(text: str, before: Token | None, token: Token) -> str:
         return ""  # NIL and ANON: Oxigraph 0.5 takes no space in ``BNODE()``
     if token.text == "(" and before.kind in _CALLED:
         return ""  # Oxigraph 0.5 takes no space in ``CONCAT(``, ``COALESCE(``, ``BNODE(``
-    breaks = len(_LINE_BREAK.findall(text, before.end, token.start))
+    gap = text[before.end : token.start]
+    if gap == " ":
+        return " "
+    breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
     return "\n" * breaks if breaks else " "
 
 

@@ -21,6 +21,7 @@ and never fetches them.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
@@ -174,8 +175,22 @@ def prepared(query: str) -> str:
 # --- What the query processes call (server/worker.py) ----------------------------------------
 
 
+#: Words without which, spelt anywhere in any case, a text holds no SERVICE and no update.
+_RULED_WORDS = re.compile(
+    r"(?<![A-Za-z_])(?:"
+    + "|".join(("SERVICE", *sorted(sparql_text.UPDATE_KEYWORDS)))
+    + r")(?![A-Za-z0-9_])",
+    re.IGNORECASE,
+)
+
+
 def check(query: str, allowlist: Collection[str]) -> None:
-    """The rules again where the query runs (the size limits were applied by ``prepare``)."""
+    """The rules again where the query runs (the size limits were applied by ``prepare``);
+    a text that spells none of the words the rules are about, and has few brackets, passes
+    without being read (a few microseconds instead of a millisecond)."""
+    text = sparql_text.decode(query)
+    if not _RULED_WORDS.search(text) and sum(map(text.count, "{([")) <= MAX_DEPTH:
+        return
     limits = Limits.nesting_only()
     decide(read(query, limits), allowlist, limits)
 
