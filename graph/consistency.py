@@ -169,35 +169,33 @@ def number(value: float | None) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+#: The label of the coverage table's total row (each contract and territory once).
+TOTAL = "France"
+
+
 def coverage_table(rows: Sequence[RegionRow], words: Mapping[str, str]) -> list[str]:
-    """The coverage table: one line per région, then the territories without one, then all."""
+    """The coverage table: one line per région, the territories without one, then the total."""
     lines = [words["coverage-heading"], table_line(*words["coverage-columns"].split("|"))]
     for row in rows:
-        label = row.label or words["no-region"]
         if not row.region and not row.territories:
             continue
         announced = (
             f"{number(row.announced)} ({row.announced_date})" if row.announced is not None else "—"
         )
+        label = row.label or words["no-region"]
+        cells = (row.contracts, row.territories, row.linked, row.sourced)
+        lines.append(table_line(label, *cells, announced, number(row.held)))
+    total = next((r for r in rows if not r.region and r.label == TOTAL), None)
+    if total is not None:
+        share = f"{100 * total.linked / total.territories:.0f} %" if total.territories else "—"
         lines.append(
-            table_line(
-                label,
-                row.contracts,
-                row.territories,
-                row.linked,
-                row.sourced,
-                announced,
-                number(row.held),
+            words["coverage-total"].format(
+                contracts=total.contracts,
+                territories=total.territories,
+                linked=total.linked,
+                share=share,
             )
         )
-    total = [sum(getattr(r, name) for r in rows) for name in ("contracts", "territories")]
-    linked = sum(r.linked for r in rows)
-    share = f"{100 * linked / total[1]:.0f} %" if total[1] else "—"
-    lines.append(
-        words["coverage-total"].format(
-            contracts=total[0], territories=total[1], linked=linked, share=share
-        )
-    )
     return lines
 
 

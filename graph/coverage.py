@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .consistency import Announced, RegionRow
+from .consistency import TOTAL, Announced, RegionRow
 from .namespaces import CLS, CLSV, data_namespace
 from .store import Row
 
@@ -320,6 +320,12 @@ def region_rows(held: Holdings, announced: Iterable[Announced]) -> tuple[RegionR
     homeless = {t for t in territories if not held.zones_of.get(t, set()) & set(held.zones)}
     rows.append(region_row(held, "", "", homeless, None, only=homeless))
     return tuple(rows)
+
+
+def total_row(held: Holdings) -> RegionRow:
+    """The coverage table's total: each contract and territory once, whatever its régions."""
+    territories = {c.territory for c in held.contracts.values()} | set(held.zones_of)
+    return region_row(held, "", TOTAL, territories, None, only=territories)
 
 
 def region_row(

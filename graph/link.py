@@ -24,7 +24,13 @@ from rdflib.term import Node
 
 from . import queries
 from .consistency import Consistency, compare
-from .coverage import compare_announced, coverage_graph, read_holdings, region_rows
+from .coverage import (
+    compare_announced,
+    coverage_graph,
+    read_holdings,
+    region_rows,
+    total_row,
+)
 from .namespaces import CLS, DEFAULT_BASE, PREFIXES, records_graph
 from .reference.divisions import DATA_DIR, load
 from .reference.rdf import dataset_iri, unit_quads
@@ -192,5 +198,6 @@ def link(
     rows = select(store, "territory-figures", {})
     announced = compare_announced(held, select(store, "announced-figures", {}))
     report = compare(rows, dataset[0] if dataset else {}, tolerance)
-    report = replace(report, regions=region_rows(held, announced), announced=announced)
+    regions = (*region_rows(held, announced), total_row(held))
+    report = replace(report, regions=regions, announced=announced)
     return Linked(derived, units, report)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.consistency import TOTAL
 from cls_kg.graph.sources import RECORDS_DIR, default_sources, record_folders
 
 
@@ -39,6 +40,8 @@ def test_no_violation_of_the_curation_checks(shipped_build: BuildResult) -> None
 def test_the_coverage_table_counts_every_contract(shipped_build: BuildResult) -> None:
     checks = shipped_build.consistency
     assert checks is not None
-    territories = sum(row.territories for row in checks.regions if not row.region)
-    assert territories == 0, "every territory states its région"
+    homeless = [row for row in checks.regions if not row.region and row.label != TOTAL]
+    assert [row.territories for row in homeless] == [0], "every territory states its région"
+    total = checks.regions[-1]
+    assert (total.label, total.contracts) == (TOTAL, shipped_build.counts["contracts"])
     assert "Couverture par région" in checks.to_text("fr")

@@ -163,7 +163,8 @@ def test_the_coverage_table_has_every_region(folders_build: BuildResult) -> None
     assert len([r for r in checks.regions if r.region]) == 18
     bfc = rows["Bourgogne-Franche-Comté"]
     assert (bfc.contracts, bfc.territories, bfc.linked, bfc.announced) == (7 + 4, 3 + 3, 3, 30)
-    assert "Couverture par région" in checks.to_text("fr")
+    assert (checks.regions[-1].contracts, checks.regions[-1].territories) == (16, 10)
+    assert "Total : 16 contrat(s), 10 territoire(s), dont 4 liés" in checks.to_text("fr")
     assert "Coverage per région" in checks.to_text("en")
 
 
