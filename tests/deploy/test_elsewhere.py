@@ -20,24 +20,25 @@ from .test_root import ask, eventually, served_version
 
 #: The record whose ingest stops half-way (its new version half-written), to be killed there.
 KILLED = "killed"
-ENVIRONMENT = {"CLS_KG_DATA_DIR": "data", "CLS_KG_INGEST_PAUSE": f"building:val-d-{KILLED}"}
+#: Relative folders, read against the server's working directory.
+FOLDERS = {"CLS_KG_DATA_DIR": "data", "CLS_KG_CACHE_DIR": "cache"}
+ENVIRONMENT = {**FOLDERS, "CLS_KG_INGEST_PAUSE": f"building:val-d-{KILLED}"}
 
 
 @pytest.fixture(scope="module")
 def server(installed: Installed, elsewhere: Path) -> Iterator[Server]:
-    """``cls-kg serve`` started from ``elsewhere`` with ``CLS_KG_DATA_DIR=data``."""
+    """``cls-kg serve`` started from ``elsewhere`` with relative data and cache folders."""
     started = Server(installed, elsewhere, elsewhere.parent, ENVIRONMENT)
     yield started.start()
     started.stop()
 
 
-def test_the_relative_data_folder_is_in_the_working_directory(
-    server: Server, elsewhere: Path
-) -> None:
+def test_relative_folders_are_in_the_working_directory(server: Server, elsewhere: Path) -> None:
     data = elsewhere / "data"
     assert (data / "current" / "manifest.json").is_file()
     output = server.output()
-    assert f"Data: {data}\n" in output and f"Cache (compressed dumps): {data / 'cache'}" in output
+    assert f"Data: {data}\n" in output
+    assert f"Cache (compressed dumps): {elsewhere / 'cache'}\n" in output
 
 
 def test_dumps_with_and_without_gzip(server: Server, elsewhere: Path) -> None:
@@ -50,7 +51,7 @@ def test_dumps_with_and_without_gzip(server: Server, elsewhere: Path) -> None:
         if packed.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         assert body == plain.body
-    assert any((elsewhere / "data" / "cache" / "dumps").glob("*.gz"))
+    assert any((elsewhere / "cache" / "dumps").glob("*.gz"))
 
 
 def wait_for_step(server: Server, status_url: str, step: str) -> None:
@@ -80,7 +81,7 @@ def test_kill_during_an_upload_loses_nothing(
     assert any((data / "staging").iterdir())  # what the dead ingest left
     assert any(p.name.startswith(".") for p in (data / "versions").iterdir())
 
-    again = Server(installed, elsewhere, elsewhere.parent, {"CLS_KG_DATA_DIR": "data"}).start()
+    again = Server(installed, elsewhere, elsewhere.parent, FOLDERS).start()
     try:
         assert served_version(again) == good
         assert not any((data / "staging").iterdir())

@@ -19,8 +19,8 @@ from cls_kg.graph.results import FORMATS, RDF_FORMATS
 from cls_kg.server.negotiation import BINDINGS, BOOLEAN, GRAPH, MEDIA_TYPES
 
 from ..conftest import TEST_DATA
-from .installed import AUTH, Server
-from .records import KINDS, Record, outcome, publish, record, upload
+from .installed import AUTH, Installed, Server, run
+from .records import KINDS, Record, outcome, publish, record, tables, upload
 
 CLS = (
     "PREFIX cls: <https://w3id.org/cls-sante/def#> "
@@ -182,3 +182,25 @@ def test_rollback_serves_the_previous_version_again(root_server: Server, tmp_pat
     assert again.status == 200
     assert eventually(lambda: ask(root_server, sent.contract))
     assert eventually(lambda: published.encode() in root_server.get("/history").body)
+
+
+def test_publisher_journey_with_the_installed_commands(
+    root_server: Server, installed: Installed, tmp_path: Path
+) -> None:
+    """Template, import, validate and export with ``cls-kg``; upload; roll back with ``cls-kg``."""
+    command = installed.command
+    run(command, "template", tmp_path / "empty.xlsx", cwd=tmp_path)
+    assert (tmp_path / "empty.xlsx").stat().st_size > 0
+    filled = tables("cli", tmp_path / "filled")
+    run(command, "import", filled, "-o", tmp_path / "val-d-cli.ttl", cwd=tmp_path)
+    run(command, "validate", tmp_path / "val-d-cli.ttl", cwd=tmp_path)
+    run(command, "export", "--xlsx", tmp_path / "all.xlsx", "--all", cwd=tmp_path)
+    sent = Record("val-d-cli.ttl", (tmp_path / "val-d-cli.ttl").read_bytes(), "cli")
+    published = publish(root_server, sent).json()["version"]
+    assert eventually(lambda: ask(root_server, sent.contract))
+
+    data = root_server.environment["CLS_KG_DATA_DIR"]
+    run(command, "rollback", "--data-dir", data, cwd=tmp_path)
+    assert eventually(lambda: not ask(root_server, sent.contract))
+    run(command, "rollback", published, "--data-dir", data, cwd=tmp_path)
+    assert eventually(lambda: served_version(root_server) == published)
