@@ -610,7 +610,8 @@ def build(
             started.graphs[records_graph(base)] = records
             started.graphs[derived_graph(base)] = []  # whatever it holds is replaced
             store = copy_store(reference, started.folder)
-            linked = link(store, loaded.records, base, tolerance, records)
+            key = loaded.reference.key
+            linked = link(store, loaded.records, base, tolerance, records, key)
             del store  # close RocksDB: the folder is moved or removed
             loaded.derived, loaded.units = canonical(linked.derived), linked.units
         with clock("validate"):
