@@ -164,11 +164,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "SERVICE refused: {detail} is not in the list of allowed services "
         "(setting CLS_KG_SERVICE_ALLOWLIST).",
     },
-    "service-unverifiable": {
-        "fr": "SERVICE refusé : la requête mentionne « service » mais n'a pas pu être vérifiée "
-        "({detail}).",
-        "en": "SERVICE refused: the query mentions 'service' but could not be checked ({detail}).",
-    },
     "rate-limited": {
         "fr": "Trop de requêtes depuis votre adresse : réessayez dans {detail} s.",
         "en": "Too many requests from your address: try again in {detail} s.",
