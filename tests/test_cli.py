@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cls_kg.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, main
+from cls_kg.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, child_options, main, make_parser
 from cls_kg.graph.sources import RECORDS_DIR
 
 from .conftest import TEST_DATA
@@ -132,3 +132,23 @@ def test_validate_refuses_fetching_and_entities(
     status, _, err = run(capsys, "validate", path)
     assert status == EXIT_UNREADABLE
     assert reason in err
+
+
+def test_serve_hands_its_options_to_the_child_build_and_check(tmp_path: Path) -> None:
+    """The build and the check run in child processes (``cli/startup.py``): same options."""
+    argv = ["serve", "--data-dir", str(tmp_path), "--base-uri", "https://e.org/", "--lang", "en"]
+    args = make_parser().parse_args([*argv, "--tolerance", "7"])
+    child = make_parser().parse_args(["build", *child_options(args)])
+    for name in ("data_dir", "base_uri", "lang", "tolerance"):
+        assert getattr(child, name) == getattr(args, name), name
+    checking = make_parser().parse_args(["serve", "--check", "--built", *child_options(args)])
+    assert checking.check and checking.built and not args.check and not args.built
+
+
+def test_serve_check_without_a_build_fails_with_status_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status = main(["serve", "--check", "--built", "--data-dir", str(tmp_path), "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert status == 3
+    assert f"Data: {tmp_path}" in out and "FAILED: no query can be served" in err

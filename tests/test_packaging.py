@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO
+from .deploy.installed import copy_sources
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel of the working tree, built offline with the venv's setuptools."""
+    """A wheel of the working tree, built offline with the venv's setuptools, from a copy (a
+    build in the checkout would leave a ``build/lib/cls_kg`` there, a folder that shadows)."""
     out = tmp_path_factory.mktemp("wheel")
+    sources = copy_sources(REPO, out / "sources")
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-    subprocess.run([*command, "-q", "-w", str(out), str(REPO)], check=True, cwd=out)
+    subprocess.run([*command, "-q", "-w", str(out), "."], check=True, cwd=sources)
     return next(out.glob("cls_kg-*.whl"))
 
 
