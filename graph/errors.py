@@ -167,6 +167,23 @@ class SpreadsheetUnreadable(SourceError):
     """A spreadsheet (XLSX, folder or zip of CSV files) cannot be opened or decoded."""
 
 
+class SpreadsheetRefused(SpreadsheetUnreadable):
+    """A sheet that is read no further: beyond an upload's limits, or broken. ``key`` names
+    the problem's message (``spreadsheet/messages.py``), ``values`` fill it."""
+
+    def __init__(
+        self,
+        path: Path,
+        sheet: str,
+        key: str,
+        reason: str,
+        line: int | None = None,
+        **values: object,
+    ) -> None:
+        super().__init__(path, reason, line)
+        self.sheet, self.key, self.values = sheet, key, values
+
+
 class CellError(ClsKgError):
     """A cell's text is not what its column expects; ``key`` names the message to show."""
 

@@ -5,6 +5,10 @@ Every upload's report, accepted or refused, is written to ``{data_dir}/reports/{
 version published if any, the problems in French and English) and ``fr.html`` / ``en.html``
 (the standalone page of the import report). The server serves them at ``{base}id/report/
 {record}``. Reports live beside the versions, not in them: a refused upload changes no version.
+
+A report stays small whatever the upload: at most ``Limits.problems`` problems (the others
+counted in one last line), each quoting values up to ``problems.CLIP`` characters; a report
+file is a few hundred kilobytes at most, so serving it costs little.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from .build import BuildResult
-from .errors import SourceError
+from .errors import SourceError, SpreadsheetRefused
 from .spreadsheet.importer import Imported
-from .spreadsheet.problems import LANGUAGES, Cell, Problem
+from .spreadsheet.limits import Limits
+from .spreadsheet.problems import LANGUAGES, Cell, Problem, capped, make, more_problems
 from .spreadsheet.report import to_html
 from .validation import Report, Result
 
@@ -55,12 +60,23 @@ def from_result(result: Result, source: str) -> Problem:
 
 
 def problems_of_report(report: Report, source: str) -> tuple[Problem, ...]:
-    """Every result of a SHACL report as a problem of the file handed in."""
-    return tuple(from_result(result, source) for result in report.results)
+    """The results of a SHACL report as problems of the file handed in: the first ones, and a
+    line that counts the others."""
+    limit = Limits.from_environment().problems
+    listed = capped([from_result(result, source) for result in report.results[:limit]], limit)
+    unlisted = report.results[limit:]
+    if not unlisted:
+        return listed
+    errors = sum(1 for result in unlisted if result.severity == "Violation")
+    return (*listed, more_problems(source, len(unlisted), errors, limit))
 
 
 def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
-    """A file that cannot be read: one violation, at its line when the parser knows it."""
+    """A file that cannot be read: one violation, at its line when the parser knows it (at the
+    sheet, in the publisher's words, when a sheet is refused)."""
+    if isinstance(error, SpreadsheetRefused):
+        cell = Cell(error.sheet, row=error.line)
+        return (make(error.key, cell, "Violation", None, error.values),)
     what = {lang: error.reason for lang in LANGUAGES}
     fix = dict(FIXES["unreadable"])
     return (Problem("Violation", Cell(source, row=error.line), "upload:unreadable", what, fix),)
@@ -98,6 +114,9 @@ def save_report(
     data_dir: Path, record: str, source: str, imported: Imported, result: BuildResult | None
 ) -> Path:
     """Keep this upload's report as the record's last one."""
+    imported = Imported(
+        imported.graph, capped(imported.problems, Limits.from_environment().problems)
+    )
     folder = report_folder(data_dir, record)
     folder.mkdir(parents=True, exist_ok=True)
     for lang in LANGUAGES:

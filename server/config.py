@@ -14,11 +14,13 @@ from typing import Any
 from cls_kg.graph.errors import ConfigError
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.remote import RemoteConfig
+from cls_kg.graph.spreadsheet.limits import Limits as UploadLimits
 
 from .policy import Limits
 
 ENV_PREFIX = "CLS_KG_"
 LIMITS = Limits()  # the defaults of the query size limits
+UPLOAD = UploadLimits()  # the defaults of the work an upload may cost
 
 
 def iri_list(text: str) -> tuple[str, ...]:
@@ -67,6 +69,12 @@ SETTINGS: dict[str, Setting] = {
     "ADMIN_TOKEN": Setting("", str, "bearer token of the admin API; empty: the admin API is off"),
     "ADMIN_NAME": Setting("admin", str, "publisher recorded for uploads made with the token"),
     "ADMIN_MAX_UPLOAD_BYTES": Setting(10_000_000, int, "largest upload to the admin API"),
+    # Read by the import itself from CLS_KG_UPLOAD_MAX_* (graph/spreadsheet/limits.py), wherever
+    # the ingest runs; listed here so that a bad value stops the server at start.
+    "UPLOAD_MAX_ROWS": Setting(UPLOAD.rows, int, "rows per sheet of an upload (refused beyond)"),
+    "UPLOAD_MAX_COLUMNS": Setting(UPLOAD.columns, int, "columns per sheet of an upload"),
+    "UPLOAD_MAX_CELLS": Setting(UPLOAD.cells, int, "filled cells per upload (refused beyond)"),
+    "UPLOAD_MAX_PROBLEMS": Setting(UPLOAD.problems, int, "problems a report lists (then counts)"),
 }
 
 #: Settings that must be positive numbers, and those that may also be zero.
@@ -80,6 +88,10 @@ POSITIVE = (
     "QUERY_LIGHT_SECONDS",
     "QUERY_LONG_SLOTS",
     "ADMIN_MAX_UPLOAD_BYTES",
+    "UPLOAD_MAX_ROWS",
+    "UPLOAD_MAX_COLUMNS",
+    "UPLOAD_MAX_CELLS",
+    "UPLOAD_MAX_PROBLEMS",
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TOKENS",
     "MAX_QUERY_OPERATORS",

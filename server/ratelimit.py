@@ -3,6 +3,10 @@
 A client may burst up to the whole minute's allowance, then gets one request back every
 60/RATE_LIMIT seconds. Buckets live in each web process (with several gunicorn workers a
 client may get up to that many times the limit). Over the limit: 429 with Retry-After.
+
+Every route is limited (queries, pages, dumps, the history, reports, the admin API) except
+the probes of ``meta.py`` and static files (``EXEMPT``); a request spends one token, however
+many blueprints ask for the check.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 
 from cls_kg.graph.errors import RateLimited
 
 EXTENSION = "cls_kg.ratelimit"
 MAX_CLIENTS = 10_000  # past this many addresses, forget those whose bucket is full again
+#: Endpoints never limited: what load balancers and monitors poll, and static files.
+EXEMPT = frozenset({"meta.health", "meta.healthz", "meta.readyz", "static"})
 
 
 class TokenBuckets:
@@ -52,17 +58,19 @@ class TokenBuckets:
 
 
 def limit() -> None:
-    """Before a request: refuse it when its client is over the limit."""
+    """Before a request: refuse it when its client is over the limit (checked once)."""
     buckets: TokenBuckets | None = current_app.extensions.get(EXTENSION)
-    if buckets is None:
+    if buckets is None or request.endpoint in EXEMPT or g.get("rate_limited"):
         return
+    g.rate_limited = True
     wait = buckets.take(request.remote_addr or "-")
     if wait > 0:
         raise RateLimited("rate-limited", str(math.ceil(wait)))
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its buckets, unless RATE_LIMIT is 0."""
+    """Give the app its buckets, unless RATE_LIMIT is 0, and check every request."""
     per_minute = app.config["RATE_LIMIT"]
     if per_minute > 0:
         app.extensions[EXTENSION] = TokenBuckets(per_minute)
+        app.before_request(limit)

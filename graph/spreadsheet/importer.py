@@ -12,7 +12,8 @@ from .check import shacl_problems
 from .convert import convert
 from .identifiers import DATA
 from .layout import SHEETS
-from .problems import SEVERITY_ORDER, Problem
+from .limits import Limits
+from .problems import SEVERITY_ORDER, Problem, capped
 from .reading import read_tables
 from .workbook import Tables, read
 
@@ -79,10 +80,15 @@ def without_repeats(template: list[Problem], shacl: list[Problem]) -> list[Probl
 
 
 def import_tables(tables: Tables, validate: bool = True) -> Imported:
-    """Records and problems from the tables of a filled template."""
-    conversion = convert(read_tables(tables))
-    shacl = shacl_problems(conversion, turtle(conversion.graph)) if validate else []
-    return Imported(conversion.graph, tuple(without_repeats(conversion.problems, shacl)))
+    """Records and problems from the tables of a filled template (the first problems only,
+    and no SHACL check once reading stopped at its limit of problems)."""
+    limits = Limits.from_environment()
+    reading = read_tables(tables, limits)
+    conversion = convert(reading)
+    check = validate and not reading.stopped
+    shacl = shacl_problems(conversion, turtle(conversion.graph)) if check else []
+    problems = without_repeats(conversion.problems, shacl)
+    return Imported(conversion.graph, capped(problems, limits.problems))
 
 
 def import_path(path: Path, validate: bool = True) -> Imported:

@@ -341,6 +341,80 @@ PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
             "Fill in or correct {place}; sheet Notes says what the column expects.",
         ),
     },
+    # --- limits of the work an upload may cost (limits.py) and sheets that cannot be read
+    "too-many-rows": {
+        "fr": (
+            "La feuille « {sheet} » a des valeurs au-delà de la ligne {last} (au plus {limit} "
+            "lignes sous les en-têtes) : elle n'est pas lue plus loin et le fichier est refusé.",
+            "Découpez le fichier en plusieurs envois, ou videz les cellules remplies par "
+            "erreur en bas de la feuille (limite : CLS_KG_UPLOAD_MAX_ROWS).",
+        ),
+        "en": (
+            "Sheet “{sheet}” has values beyond row {last} (at most {limit} rows below the "
+            "headers): it is read no further and the file is refused.",
+            "Split the file into several uploads, or empty the cells filled by mistake at the "
+            "bottom of the sheet (limit: CLS_KG_UPLOAD_MAX_ROWS).",
+        ),
+    },
+    "too-many-columns": {
+        "fr": (
+            "La feuille « {sheet} » a des valeurs au-delà de la colonne {letter} (au plus {limit} "
+            "colonnes) : le fichier est refusé.",
+            "Supprimez les colonnes en trop ; le modèle en a bien moins (voir la feuille Notes).",
+        ),
+        "en": (
+            "Sheet “{sheet}” has values beyond column {letter} (at most {limit} columns): the "
+            "file is refused.",
+            "Delete the extra columns; the template has far fewer (see sheet Notes).",
+        ),
+    },
+    "too-many-cells": {
+        "fr": (
+            "Le fichier a plus de {limit} cellules remplies ; la lecture s'est arrêtée dans la "
+            "feuille « {sheet} » et le fichier est refusé.",
+            "Découpez le fichier en plusieurs envois (limite : CLS_KG_UPLOAD_MAX_CELLS).",
+        ),
+        "en": (
+            "The file has more than {limit} filled cells; reading stopped in sheet “{sheet}” "
+            "and the file is refused.",
+            "Split the file into several uploads (limit: CLS_KG_UPLOAD_MAX_CELLS).",
+        ),
+    },
+    "unreadable-sheet": {
+        "fr": (
+            "La feuille « {sheet} » est illisible : son contenu XML est tronqué ou abîmé "
+            "({detail}).",
+            "Ouvrez le fichier dans votre tableur, enregistrez-le de nouveau au format XLSX et "
+            "renvoyez-le.",
+        ),
+        "en": (
+            "Sheet “{sheet}” cannot be read: its XML content is truncated or damaged ({detail}).",
+            "Open the file in your spreadsheet software, save it again as XLSX and send it again.",
+        ),
+    },
+    "reading-stopped": {
+        "fr": (
+            "Lecture arrêtée à la ligne {row} après {limit} problèmes : les lignes suivantes "
+            "n'ont pas été vérifiées.",
+            "Corrigez les problèmes listés, puis renvoyez le fichier pour vérifier la suite.",
+        ),
+        "en": (
+            "Reading stopped at row {row} after {limit} problems: the next rows were not checked.",
+            "Correct the problems listed, then send the file again to check the rest.",
+        ),
+    },
+    "more-problems": {
+        "fr": (
+            "… et {count} autre(s) problème(s) non listé(s), dont {violations} erreur(s) : le "
+            "rapport montre les {limit} premiers.",
+            "Corrigez ceux-ci, puis renvoyez le fichier pour voir les suivants.",
+        ),
+        "en": (
+            "… and {count} more problem(s) not listed, {violations} of them error(s): the report "
+            "shows the first {limit}.",
+            "Correct these, then send the file again to see the next ones.",
+        ),
+    },
 }
 
 #: The words of the reports.

@@ -1,17 +1,29 @@
 """Problems in the publisher's terms: a cell (sheet, row as shown, column letter and header),
 what is wrong and how to fix it, in French and English.
+
+A report stays small whatever the file: values are quoted up to ``CLIP`` characters, and a
+list of problems is cut to the first N (``capped``), the rest counted in one last line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from ..errors import CellError
 from .messages import PROBLEMS, WORDS
 
 LANGUAGES = ("fr", "en")
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
+#: Characters of a value (or of a message quoting one) a report keeps.
+CLIP = 200
+
+
+def clip(text: str | None, size: int = CLIP) -> str | None:
+    """A value as a report quotes it: the first ``size`` characters, then "…"."""
+    if text is None or len(text) <= size:
+        return text
+    return text[:size] + "…"
 
 
 def column_letter(index: int) -> str:
@@ -124,6 +136,7 @@ def make(
     key: str, cell: Cell, severity: str, value: str | None, values: Mapping[str, object]
 ) -> Problem:
     """A problem from its key, place, severity, value and the other words of its message."""
+    value = clip(value)
     filled = {"value": value or "", "header": cell.header or "", "sheet": cell.sheet, **values}
     what, fix = texts(key, filled)
     return Problem(severity, cell, f"spreadsheet:{key}", what, fix, value)
@@ -132,3 +145,48 @@ def make(
 def at_cell(error: CellError, cell: Cell) -> Problem:
     """The problem a codec raised, placed at the cell it was reading."""
     return make(error.key, cell, "Violation", error.value, error.values)
+
+
+def clipped(found: Problem) -> Problem:
+    """A problem whose texts quote long values no further than ``CLIP`` (SHACL messages may)."""
+    long = (found.value, *found.what.values(), *found.fix.values())
+    if all(len(text or "") <= 2 * CLIP for text in long):
+        return found
+    return replace(
+        found,
+        value=clip(found.value),
+        what={lang: clip(text, 2 * CLIP) or "" for lang, text in found.what.items()},
+        fix={lang: clip(text, 2 * CLIP) or "" for lang, text in found.fix.items()},
+    )
+
+
+@dataclass(frozen=True)
+class MoreProblems(Problem):
+    """The last line of a cut list: how many problems are not listed, and how many are errors."""
+
+    count: int = 0
+    violations: int = 0
+
+
+def more_problems(sheet: str, count: int, violations: int, limit: int) -> MoreProblems:
+    """The line that counts the problems a report does not list: an error itself when some of
+    them are, so that a cut list never makes a refused file conform."""
+    values = {"count": count, "violations": violations, "limit": limit}
+    said = make("more-problems", Cell(sheet), "Violation" if violations else "Info", None, values)
+    fields = (said.severity, said.cell, said.rule, said.what, said.fix)
+    return MoreProblems(*fields, count=count, violations=violations)
+
+
+def capped(problems: Sequence[Problem], limit: int) -> tuple[Problem, ...]:
+    """The first ``limit`` problems, then one line that counts the others (a report stays small
+    whatever the file); cutting a cut list again keeps the count."""
+    listed = [p for p in problems if not isinstance(p, MoreProblems)]
+    counted = [p for p in problems if isinstance(p, MoreProblems)]
+    rest = listed[limit:]
+    count = len(rest) + sum(p.count for p in counted)
+    if not count:
+        return tuple(clipped(p) for p in listed)
+    violations = sum(p.severity == "Violation" for p in rest) + sum(p.violations for p in counted)
+    sheet = (rest or counted)[0].cell.sheet
+    kept = tuple(clipped(p) for p in listed[:limit])
+    return (*kept, more_problems(sheet, count, violations, limit))

@@ -3,6 +3,12 @@ a folder or a zip of CSV files, one per sheet (UTF-8, header row = the French he
 
 Whatever the format, reading gives plain text tables: sheet name -> rows of cell text, the
 header row first, so row numbers are the ones the publisher sees (header = row 1).
+
+Reading costs what the file holds, not what it declares, within ``Limits``: a worksheet's
+``<dimension>`` is not trusted (openpyxl would pad every row to it), rows are read as the XML
+has them, columns past the limit are not read, and values beyond the row, column or cell
+limits refuse the file (``SpreadsheetRefused``, a problem of the report). A sheet whose XML
+is broken (truncated, damaged) is refused the same way, naming the sheet.
 """
 
 from __future__ import annotations
@@ -11,20 +17,27 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import ARC_WORKBOOK
+from openpyxl.xml.functions import iterparse
 
-from ..errors import SpreadsheetUnreadable
+from ..errors import SpreadsheetRefused, SpreadsheetUnreadable
 from .cells import CODECS
 from .layout import LISTS_SHEET, NOTES_SHEET, SHEETS, YES_NO, Column, Sheet
-from .problems import column_letter
+from .limits import Limits
+from .problems import column_letter, texts
 from .tables import Book, Table, all_tables, list_range
 
 Tables = dict[str, Table]
@@ -71,23 +84,120 @@ def cell_text(value: object) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def trimmed(rows: Iterable[Iterable[object]]) -> Table:
-    """Rows as text, without the empty cells and rows that trail them."""
-    table = [[cell_text(v) for v in row] for row in rows]
-    table = [row[: max((i + 1 for i, v in enumerate(row) if v), default=0)] for row in table]
-    while table and not table[-1]:
-        table.pop()
-    return table
+def blank(values: Sequence[object]) -> bool:
+    """No value at all (openpyxl gives None for an empty cell, csv ""): counted in C, as a
+    sheet may have a million empty rows."""
+    return values.count(None) + values.count("") == len(values)
 
 
-def read_xlsx(path: Path) -> Tables:
-    """Every worksheet of a workbook (values, not formulas)."""
+#: How many times the column limit a CSV line may hold delimiters before it is refused unread.
+WIDTH_MARGIN = 20
+
+
+@dataclass
+class Budget:
+    """What reading one file may still cost: its limits and the filled cells read so far."""
+
+    path: Path
+    limits: Limits
+    cells: int = 0
+
+    def refuse(self, sheet: str, key: str, line: int | None = None, **values: object) -> None:
+        """Stop reading: the file is beyond a limit (a problem at the sheet, in its words)."""
+        reason = texts(key, {"sheet": sheet, **values})[0]["en"]
+        raise SpreadsheetRefused(self.path, sheet, key, reason, line, **values)
+
+    def row(self, sheet: str, number: int, values: Sequence[object]) -> list[str]:
+        """One row as text, within the row, column and cell limits."""
+        limits = self.limits
+        if number > limits.rows + 1:
+            self.refuse(sheet, "too-many-rows", number, limit=limits.rows, last=limits.rows + 1)
+        if not blank(values[limits.columns :]):
+            letter = column_letter(limits.columns)
+            self.refuse(sheet, "too-many-columns", number, limit=limits.columns, letter=letter)
+        texts = [cell_text(v) for v in values[: limits.columns]]
+        self.cells += len(texts) - texts.count("")
+        if self.cells > limits.cells:
+            self.refuse(sheet, "too-many-cells", number, limit=limits.cells)
+        return texts[: max((i + 1 for i, v in enumerate(texts) if v), default=0)]
+
+    def check_width(self, sheet: str, text: str, delimiter: str) -> None:
+        """A CSV line far wider than the column limit is refused before the csv module makes
+        a list of its fields (delimiters inside quoted text count too: hence the margin)."""
+        widest = WIDTH_MARGIN * self.limits.columns
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.count(delimiter) > widest:
+                letter = column_letter(self.limits.columns)
+                self.refuse(
+                    sheet, "too-many-columns", number, limit=self.limits.columns, letter=letter
+                )
+
+    def table(self, sheet: str, rows: Iterable[Sequence[object]]) -> Table:
+        """A sheet's rows as text: blank rows cost nothing, values past a limit refuse it."""
+        table: Table = []
+        empty: object = None  # openpyxl yields one tuple for all the rows missing from the XML
+        for number, values in enumerate(rows, start=1):
+            if values is not empty and not blank(values):
+                table.append(self.row(sheet, number, values))
+                continue
+            empty = values
+            if number <= self.limits.rows + 1:
+                table.append([])
+        while table and not table[-1]:
+            table.pop()
+        return table
+
+
+#: What openpyxl raises on a worksheet whose XML or compressed data is broken.
+BROKEN_SHEET = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError)
+
+
+def xlsx_table(worksheet: Any, budget: Budget) -> Table:
+    """One worksheet, as its XML has it: the declared ``<dimension>`` is ignored."""
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(max_col=budget.limits.columns + 1, values_only=True)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return budget.table(worksheet.title, rows)
+    except BROKEN_SHEET as error:
+        detail = type(error).__name__
+        budget.refuse(worksheet.title, "unreadable-sheet", detail=detail)
+        raise AssertionError("unreachable") from error  # refuse always raises
+
+
+def broken_sheet(path: Path) -> str | None:
+    """The title of the first worksheet whose XML does not parse (to name it), if one does not."""
+    with zipfile.ZipFile(path) as archive:
+        parser = WorkbookParser(archive, ARC_WORKBOOK)
+        parser.parse()
+        for sheet, rel in parser.find_sheets():
+            try:
+                with archive.open(rel.target.lstrip("/")) as source:
+                    for _ in iterparse(source):
+                        pass
+            except BROKEN_SHEET:
+                return str(sheet.name)
+    return None
+
+
+def open_xlsx(path: Path, budget: Budget) -> Any:
+    """The workbook, read only; a worksheet broken from its first bytes is named."""
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except SyntaxError as error:  # openpyxl reads each worksheet's dimension on opening
+        sheet = broken_sheet(path)
+        if sheet is not None:
+            budget.refuse(sheet, "unreadable-sheet", detail=type(error).__name__)
+        raise SpreadsheetUnreadable(path, f"not a readable XLSX workbook: {error}") from error
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise SpreadsheetUnreadable(path, f"not a readable XLSX workbook: {error}") from error
+
+
+def read_xlsx(path: Path, limits: Limits | None = None) -> Tables:
+    """Every worksheet of a workbook (values, not formulas)."""
+    budget = Budget(path, limits or Limits.from_environment())
+    workbook = open_xlsx(path, budget)
     try:
-        return {ws.title: trimmed(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+        return {ws.title: xlsx_table(ws, budget) for ws in workbook.worksheets}
     finally:
         workbook.close()
 
@@ -97,37 +207,44 @@ def delimiter_of(first_line: str) -> str:
     return max(DELIMITERS, key=first_line.count)
 
 
-def parse_csv(path: Path, data: bytes) -> Table:
+def parse_csv(path: Path, data: bytes, budget: Budget | None = None) -> Table:
     """One CSV file as a table; bad encoding or quoting names the file and line."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SpreadsheetUnreadable(path, "the CSV file is not UTF-8", line) from error
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text.split("\n")[0]))
+    delimiter = delimiter_of(text.split("\n", 1)[0])
+    budget = budget or Budget(path, Limits.from_environment())
+    budget.check_width(path.stem, text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return trimmed(reader)
+        return budget.table(path.stem, reader)
     except csv.Error as error:
         raise SpreadsheetUnreadable(path, f"CSV syntax error: {error}", reader.line_num) from error
 
 
-def read_folder(path: Path) -> Tables:
+def read_folder(path: Path, limits: Limits | None = None) -> Tables:
     """A folder of CSV files, one per sheet, named after the sheet."""
     files = sorted(path.glob("*.csv"))
     if not files:
         raise SpreadsheetUnreadable(path, "the folder holds no .csv file")
-    return {file.stem: parse_csv(file, file.read_bytes()) for file in files}
+    budget = Budget(path, limits or Limits.from_environment())
+    return {file.stem: parse_csv(file, file.read_bytes(), budget) for file in files}
 
 
-def read_zip(path: Path) -> Tables:
+def read_zip(path: Path, limits: Limits | None = None) -> Tables:
     """A zip of CSV files, one per sheet (folders inside the zip are ignored)."""
+    budget = Budget(path, limits or Limits.from_environment())
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if _is_sheet_member(m)]
             if not members:
                 raise SpreadsheetUnreadable(path, "the zip file holds no .csv file")
-            return {PurePosixPath(m).stem: parse_csv(path / m, archive.read(m)) for m in members}
-    except (zipfile.BadZipFile, OSError) as error:
+            return {
+                PurePosixPath(m).stem: parse_csv(path / m, archive.read(m), budget) for m in members
+            }
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise SpreadsheetUnreadable(path, f"not a readable zip file: {error}") from error
 
 

@@ -314,9 +314,9 @@ def test_the_service_description_states_the_long_query_rule(lanes_app: Flask) ->
 
 def test_gunicorn_threads_leave_room_beside_the_query_processes() -> None:
     serve = pytest.importorskip("cls_kg.server.serve")
-    assert serve.threads_for(1) == 1  # one query process: gunicorn's "sync" worker
+    assert serve.threads_for(1) == 1  # one query process: one thread
     assert serve.threads_for(4) == 4 + serve.EXTRA_THREADS
     workers = config.load({}, {})["QUERY_WORKERS"]
     chosen = serve.options("127.0.0.1", 8000, 2, serve.threads_for(workers), 30.0)
-    assert chosen["worker_class"] == "gthread"
+    assert chosen["worker_class"] == serve.WORKER_CLASS  # gthread, requests read by its loop
     assert chosen["threads"] > workers

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("gunicorn")
 
-from cls_kg.server.serve import options
+from cls_kg.server.serve import WORKER_CLASS, options
 
 
 def free_port() -> int:
@@ -29,9 +29,9 @@ def test_options() -> None:
     settings = options("127.0.0.1", 8000, 2, 1, 30.0)
     assert settings["bind"] == "127.0.0.1:8000"
     assert settings["workers"] == 2
-    assert settings["worker_class"] == "sync"
+    assert settings["worker_class"] == WORKER_CLASS == "cls_kg.server.httpworker.BufferingWorker"
     assert settings["timeout"] > 30
-    assert options("127.0.0.1", 8000, 2, 4, 30.0)["worker_class"] == "gthread"
+    assert options("127.0.0.1", 8000, 2, 4, 30.0)["threads"] == 4
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
