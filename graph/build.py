@@ -68,13 +68,15 @@ from .sources import (
     parse_files_with_triples,
 )
 from .store import OxigraphStore
+from .tables import FOLDER as TABLES_FOLDER
+from .tables import write_tables
 from .validation import Report, validate
 
 SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
 CURRENT = "current"
 VERSIONS = "versions"
 KEEP_VERSIONS = 3
-FORMAT_VERSION = "2"  # bump when the layout of a version folder changes
+FORMAT_VERSION = "3"  # bump when the layout of a version folder changes
 CONSISTENCY_FILE = "consistency.json"
 REFERENCE_DUMP = "reference.nq.gz"
 
@@ -475,6 +477,7 @@ def write_version(
         "validation": report.summary(),
         "consistency": checks.summary(),
         "dumps": [file_entry(p) for p in sorted((folder / "dumps").iterdir())],
+        "tables": write_tables(folder / TABLES_FOLDER, folder / "dumps" / "cls-kg.nt", version),
     }
     del store  # close RocksDB before the folder is renamed
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

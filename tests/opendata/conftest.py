@@ -1,0 +1,70 @@
+"""Fixtures of the open-data tests: the seed build's tables, a generated national sample built
+with the full reference data, and the seed build served by gunicorn (``cls-kg serve``).
+
+The national sample comes from the generator of ``make bench`` (``bench/national/generate.py``)
+with ``NATIONAL_CONTRACTS`` contracts instead of 600: building the 600 contracts takes about a
+minute on the project's machine, the sample a few seconds, through the same code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.reference import divisions
+from cls_kg.graph.sources import default_sources
+
+from ..conftest import REPO
+from ..hostile.conftest import start
+from ..server.conftest import LiveServer
+
+NATIONAL_CONTRACTS = 60
+TABLES = "tables"
+
+
+def generator() -> ModuleType:
+    """bench/national/generate.py, which is not a package."""
+    path = REPO / "bench" / "national" / "generate.py"
+    spec = importlib.util.spec_from_file_location("national_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("national_generate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def national_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """A generated national sample (``NATIONAL_CONTRACTS`` contracts over real territories),
+    built with the full reference data."""
+    gen = generator()
+    folder = tmp_path_factory.mktemp("national")
+    gen.write(gen.generate(divisions.load(), contracts=NATIONAL_CONTRACTS), folder / "records")
+    return build(folder / "data", sources=default_sources(folder / "records", folders=False))
+
+
+@pytest.fixture(scope="session")
+def seed_tables(seed_build: BuildResult) -> Path:
+    """The tables folder of the seed build."""
+    return seed_build.path / TABLES
+
+
+@pytest.fixture(scope="session")
+def national_tables(national_build: BuildResult) -> Path:
+    """The tables folder of the national sample."""
+    return national_build.path / TABLES
+
+
+@pytest.fixture(scope="session")
+def served(built_data_dir: Path) -> Iterator[LiveServer]:
+    """The seed build served as deployed: ``cls-kg serve``'s gunicorn on loopback."""
+    process, server = start(built_data_dir)
+    yield server
+    process.terminate()
+    process.wait(timeout=30)
