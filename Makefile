@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser bench soak test-virtuoso bench-throughput
+.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser nginx bench soak test-virtuoso bench-throughput
 
 serve: $(STAMP)
 	$(BIN)/cls-kg serve --host $(HOST) --port $(PORT)
@@ -35,7 +35,7 @@ typecheck: $(STAMP)
 	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
 		-p cls_kg; status=$$?; rm -rf $(CURDIR)/$(TYPECHECK)/cls_kg; exit $$status
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser nginx
 	$(BIN)/pytest
 
 # The browser tests drive Debian's headless Chromium: install it when it is missing.
@@ -43,6 +43,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+# The reverse-proxy tests run Debian's nginx with docs/deploy/nginx.conf: install it when missing.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		echo "installing Debian's nginx-light for the reverse-proxy tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light \
+		|| echo "nginx could not be installed: the reverse-proxy tests will be skipped"; }
 
 install: $(STAMP)
 

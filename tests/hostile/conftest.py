@@ -49,15 +49,17 @@ def free_port() -> int:
         return port
 
 
-def start(data_dir: Path, **environment: str) -> tuple[subprocess.Popen[bytes], LiveServer]:
+def start(
+    data_dir: Path, workers: int = 2, **environment: str
+) -> tuple[subprocess.Popen[bytes], LiveServer]:
     """``cls-kg serve``'s gunicorn on a free port, once it answers a light query."""
     port = free_port()
     code = (
         "import sys, pathlib; from cls_kg.server.serve import serve; "
-        "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, 2)"
+        "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, int(sys.argv[3]))"
     )
     process = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(data_dir)],
+        [sys.executable, "-c", code, str(port), str(data_dir), str(workers)],
         env={**os.environ, **ENVIRONMENT, **environment},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
