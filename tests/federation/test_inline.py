@@ -57,8 +57,8 @@ def test_the_remote_pattern_is_sent_with_iris_in_full() -> None:
     )
     inline_services(query, 5, None, fetch)  # type: ignore[arg-type]
     assert calls[0][1] == (
-        "BASE <https://base.example/a/>\nSELECT * WHERE { ?s <https://remote.example/p~q> <https://base.example/b> , "
-        "<https://base.example/a/x/c> }"  # the comment ended at the carriage return
+        "BASE <https://base.example/a/>\nSELECT * WHERE { ?s <https://remote.example/p~q> "
+        "<https://base.example/b> , <https://base.example/a/x/c> }"  # the comment ended at CR
     )
 
 
