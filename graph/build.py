@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from . import queries
+from . import geometry, queries
 from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
 from .errors import ConfigError, NoBuildError, ValidationFailed
 from .folders import check_against_turtle, import_folders
@@ -466,6 +466,7 @@ def write_version(
     if store is None:
         store = write_store(folder / "store", quads(graphs) + extra, reference)
     write_dumps(folder / "dumps", graphs, loaded.merged_triples(), reference)
+    geometry.publish(folder / "dumps", store, base, reference, loaded.reference.directory)
     (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,

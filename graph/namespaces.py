@@ -10,6 +10,7 @@ CLSV = Namespace("https://w3id.org/cls-sante/def/")
 CLSSH = Namespace("https://w3id.org/cls-sante/def/shapes#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 IGEO = Namespace("http://rdf.insee.fr/def/geo#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 SCHEMA = Namespace("https://schema.org/")
 
 #: The base under which instance data is written in the records.
@@ -23,6 +24,7 @@ PREFIXES: dict[str, Namespace] = {
     "clsv": CLSV,
     "dcat": Namespace(str(DCAT)),
     "dct": Namespace(str(DCTERMS)),
+    "geo": GEO,
     "igeo": IGEO,
     "org": ORG,
     "owl": Namespace(str(OWL)),

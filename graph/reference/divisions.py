@@ -53,9 +53,24 @@ class Divisions:
         return {stem: {r["code"]: r for r in self.records(stem)} for stem in FILES}
 
 
+#: The files of the geometries (``geometries.py``), when the copy has them.
+GEOMETRY_FILES = (
+    *(f"geometries-{stem}{SUFFIX}" for stem in ("communes", "epci", "departements", "regions")),
+    "geometries.ttl",
+)
+
+
+def geometry_files(directory: Path = DATA_DIR) -> tuple[Path, ...]:
+    """The geometry files in a stable order; none when the copy has none (a copy refreshed by
+    ``reference update`` alone, as some tests make)."""
+    files = tuple(directory / name for name in GEOMETRY_FILES)
+    return files if all(path.is_file() for path in files) else ()
+
+
 def data_files(directory: Path = DATA_DIR) -> tuple[Path, ...]:
-    """The files that decide the reference content, in a stable order."""
-    return (*(directory / f"{stem}{SUFFIX}" for stem in FILES), directory / DATASET_FILE)
+    """The files that decide the reference content (geometries included), in a stable order."""
+    divisions = (directory / f"{stem}{SUFFIX}" for stem in FILES)
+    return (*divisions, directory / DATASET_FILE, *geometry_files(directory))
 
 
 def digest(directory: Path = DATA_DIR) -> str:

@@ -27,12 +27,14 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..processes import alive
 from .divisions import load
+from .geometries import geometry_nquads
 from .rdf import reference_nquads
 
 CACHE = ".cache"
 PREFIX = "reference-"
 STORE = "store"
 DUMP = "reference.nq.gz"
+GEOMETRY_DUMP = "geometry.nq.gz"
 COUNT = "quads"
 SCRATCH = ".scratch-"
 SERIAL = itertools.count()
@@ -55,6 +57,10 @@ class ReferenceSource:
         """The graph as N-Quads (converted once per process; only needed for a new template)."""
         return reference_nquads(self.base, self.directory)
 
+    def geometry_nquads(self) -> bytes:
+        """The official units' geometry graph as N-Quads (empty when the copy has none)."""
+        return geometry_nquads(self.base, self.directory)
+
 
 @dataclass(frozen=True)
 class Template:
@@ -73,13 +79,19 @@ class Template:
         return self.folder / DUMP
 
     @property
+    def geometry_dump(self) -> Path:
+        """The geometry graph of the official units, gzip-compressed N-Quads (maybe empty)."""
+        return self.folder / GEOMETRY_DUMP
+
+    @property
     def quads(self) -> int:
         """How many quads the reference graph has."""
         return int((self.folder / COUNT).read_text(encoding="utf-8"))
 
     def ready(self) -> bool:
         """Whether the template is complete (it is published by renaming its folder)."""
-        return self.store.is_dir() and self.dump.is_file() and (self.folder / COUNT).is_file()
+        files = (self.dump, self.geometry_dump, self.folder / COUNT)
+        return self.store.is_dir() and all(path.is_file() for path in files)
 
 
 #: Template key -> a template already built in this process.
@@ -91,17 +103,20 @@ def template_key(digest: str, base: str) -> str:
     return f"{digest[:16]}-{hashlib.sha256(base.encode()).hexdigest()[:8]}"
 
 
-def build_template(folder: Path, reference: bytes) -> None:
-    """Load the reference graph into a new store, published by renaming its folder."""
+def build_template(folder: Path, reference: bytes, geometry: bytes = b"") -> None:
+    """Load the reference graph (and the units' geometry graph, in its own named graph) into a
+    new store, published by renaming its folder."""
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    # Both release the GIL: the dump is compressed while the store is loaded.
-    dump = threading.Thread(target=write_dump, args=(tmp / DUMP, reference))
+    # Both release the GIL: the dumps are compressed while the store is loaded.
+    dump = threading.Thread(target=write_dumps, args=(tmp, reference, geometry))
     dump.start()
     try:
         store = ox.Store(str(tmp / STORE))
         store.bulk_load(reference, ox.RdfFormat.N_QUADS)
+        if geometry:
+            store.bulk_load(geometry, ox.RdfFormat.N_QUADS)
         store.flush()
         del store  # close RocksDB before the folder is renamed
     finally:
@@ -111,6 +126,12 @@ def build_template(folder: Path, reference: bytes) -> None:
         os.rename(tmp, folder)
     except OSError:  # another build published the same template first
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_dumps(folder: Path, reference: bytes, geometry: bytes) -> None:
+    """The template's two dumps: the reference graph and the geometry graph."""
+    write_dump(folder / DUMP, reference)
+    write_dump(folder / GEOMETRY_DUMP, geometry)
 
 
 def write_dump(path: Path, reference: bytes) -> None:
@@ -135,7 +156,7 @@ def template(data_dir: Path, source: ReferenceSource) -> Template:
     found = Template(data_dir / CACHE / f"{PREFIX}{key}")
     if not found.ready():
         drop_others(found.folder.parent, found.folder.name)
-        build_template(found.folder, source.nquads())
+        build_template(found.folder, source.nquads(), source.geometry_nquads())
     KNOWN[key] = found
     return found
 
