@@ -14,6 +14,7 @@ the endpoint must not become a port or file oracle).
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import re
 import urllib.error
@@ -26,6 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper import Wrapper as sparqlwrapper_module
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from . import sparql_text
 from .errors import FederationError
@@ -34,6 +36,14 @@ from .sparql_text import Reading, Token
 Solutions = tuple[list[str], list[dict[str, dict[str, str]]]]
 Fetcher = Callable[[str, str, float], Solutions]
 LOG = logging.getLogger(__name__)
+#: How a fetch fails: network, HTTP status (SPARQLWrapper's exceptions), truncated or bad body.
+FETCH_ERRORS = (
+    urllib.error.URLError,
+    OSError,
+    ValueError,
+    http.client.HTTPException,
+    SPARQLWrapperException,
+)
 #: The only schemes a SERVICE is fetched over, even when the allow-list names another.
 WEB_SCHEMES = frozenset({"http", "https"})
 
@@ -131,7 +141,7 @@ def fetch(endpoint: str, query: str, timeout: float) -> Solutions:
     wrapper.setTimeout(max(1, int(timeout)))
     try:
         result: Any = wrapper.queryAndConvert()
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except FETCH_ERRORS as error:
         LOG.warning("SERVICE <%s> failed: %s", endpoint, error)  # the client is told less
         raise FederationError("service-failed", endpoint) from error
     if not isinstance(result, dict) or "results" not in result:

@@ -350,3 +350,33 @@ def test_a_failed_service_says_nothing_of_files_or_ports(
         assert not ORACLE.search(body), body[:300]
         assert b"SERVICE" in body
     alive(allowing)
+
+
+#: Answers of an allowed endpoint that fails, each with text that must not reach the client.
+BAD_REPLIES = {
+    "server-error": b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 25\r\n"
+    b"Connection: close\r\n\r\nerror in /srv/secret.conf",
+    "not-json": b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+    b"Content-Length: 18\r\nConnection: close\r\n\r\n/srv/secret.conf {",
+    "not-found": b"HTTP/1.1 404 Not Found\r\nContent-Length: 16\r\nConnection: close\r\n\r\n"
+    b"/srv/secret.conf",
+    "cut-short": b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+    b'Content-Length: 900\r\nConnection: close\r\n\r\n{"head": /srv/secret.conf',
+    "nothing": b"",
+}
+
+
+@pytest.mark.parametrize("reply", BAD_REPLIES.values(), ids=BAD_REPLIES.keys())
+def test_an_allowed_service_that_fails_gets_the_generic_502(
+    built_data_dir: Path, listener: Listener, reply: bytes
+) -> None:
+    listener.reply = reply
+    endpoint = f"{listener.url}/sparql"
+    app = app_with(built_data_dir, SERVICE_ALLOWLIST=(endpoint,))
+    query = f"SELECT * {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+    response = app.test_client().get(
+        "/sparql", query_string={"query": query}, headers={"Accept-Language": "en"}
+    )
+    assert len(listener.connections) == 1
+    assert_clean(response.status_code, response.data, 502)
+    assert b"secret" not in response.data and not ORACLE.search(response.data)
