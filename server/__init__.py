@@ -21,6 +21,7 @@ from . import (
     admin,
     catalog,
     config,
+    downloads,
     dumps,
     errors,
     history,
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     dumps.bp,
     admin.bp,
     history.bp,
+    downloads.bp,
     resources.bp,
 )
 CORS_HEADERS = {

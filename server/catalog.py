@@ -1,5 +1,11 @@
 """The DCAT-AP catalogue (``/catalog``) and the VoID description (``/.well-known/void``).
 
+The catalogue conforms to DCAT-AP 3.0, range constraints included (SEMIC's shapes, vendored in
+``tests/data/dcat-ap/``): every file of the served version — the dumps, the CSV files, their
+Table Schemas, the CSVW metadata, the data package, the workbook — is a distribution with its
+media type, EU file type, size, sha256 checksum, licence and the standards it conforms to
+(``distributions.py``); the SPARQL endpoint is a data service and a distribution through it.
+
 Both are Turtle templates in ``catalog/`` filled from the served version's manifest (build
 time, dumps, named graphs) and negotiated like any resource: RDF formats or an HTML page.
 Their IRIs are under the data base (``{base}catalog#dataset`` ...), so they dereference here.
@@ -21,7 +27,7 @@ from cls_kg.graph.store import RESULT_PREFIXES
 
 from . import pages, published, ratelimit
 from .describe import fill, labels_in, rdflib_triples
-from .dumps import dump_type
+from .distributions import Distribution, distributions
 from .messages import language, remember_language
 from .negotiation import media_type
 from .resources import HTML_TYPE, finish, negotiate
@@ -64,21 +70,30 @@ def common() -> dict[str, str]:
     }
 
 
+def distribution(values: dict[str, str], file: Distribution) -> list[ox.Triple]:
+    """One file as a DCAT-AP distribution, with the standards it conforms to."""
+    triples = parse(
+        "distribution.ttl",
+        **values,
+        id=file.id,
+        url=file.url,
+        title=file.title,
+        media=file.media,
+        filetype=file.eu_type,
+        bytes=file.bytes,
+        sha256=file.sha256,
+    )
+    for standard in file.standards:
+        triples += parse("conforms.ttl", **values, id=file.id, standard=standard)
+    return triples
+
+
 def catalog_triples() -> list[ox.Triple]:
-    """The DCAT-AP description: catalogue, dataset, service, one distribution per dump."""
+    """The DCAT-AP description: catalogue, dataset, service, one distribution per file."""
     values = common()
     triples = parse("catalog.ttl", **values)
-    for name, dump in sorted(published.current().dumps.items()):
-        media, filetype = dump_type(name)
-        triples += parse(
-            "distribution.ttl",
-            **values,
-            name=name,
-            media=media,
-            filetype=filetype,
-            bytes=dump.bytes,
-            sha256=dump.sha256,
-        )
+    for file in distributions(published.current(), values["base"]):
+        triples += distribution(values, file)
     return triples
 
 

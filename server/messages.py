@@ -395,6 +395,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "catalog-title": {"fr": "Catalogue DCAT-AP", "en": "DCAT-AP catalogue"},
     "void-title": {"fr": "Description VoID", "en": "VoID description"},
+    # the downloads page (server/downloads.py)
+    "access-downloads": {
+        "fr": "Toutes les données à télécharger (CSV, XLSX, RDF)",
+        "en": "Every download (CSV, XLSX, RDF)",
+    },
+    "downloads-title": {"fr": "Données à télécharger", "en": "Downloads"},
+    "downloads-intro": {
+        "fr": "Chaque distribution de la version publiée : des tableaux CSV avec leur schéma "
+        "(Table Schema) et leurs métadonnées CSV on the Web, un classeur XLSX, les dumps RDF "
+        "et le point d'accès SPARQL. Les adresses /versions/… ne changent jamais.",
+        "en": "Every distribution of the published version: CSV tables with their schema "
+        "(Table Schema) and CSV on the Web metadata, an XLSX workbook, the RDF dumps and the "
+        "SPARQL endpoint. The /versions/… addresses never change.",
+    },
+    "downloads-licence": {
+        "fr": "Licence Ouverte / Open Licence 2.0 (Etalab)",
+        "en": "Licence Ouverte / Open Licence 2.0 (Etalab)",
+    },
+    "downloads-licence-short": {"fr": "Licence Ouverte 2.0", "en": "Licence Ouverte 2.0"},
+    "downloads-licence-col": {"fr": "Licence", "en": "Licence"},
+    "downloads-tables": {"fr": "Tableaux", "en": "Tables"},
+    "downloads-tables-intro": {
+        "fr": "CSV en UTF-8, séparateur virgule, une ligne d'en-tête ; chaque ligne a l'IRI de "
+        "sa ressource (colonne iri), qui mène à sa page. Les liens multiples (thèmes, publics, "
+        "signataires, unités officielles, sources) sont dans liens.csv.",
+        "en": "UTF-8 CSV, comma separated, one header row; every row has the IRI of its "
+        "resource (column iri), which leads to its page. Multiple links (themes, publics, "
+        "signatories, official units, sources) are in liens.csv.",
+    },
+    "downloads-content": {"fr": "Contenu", "en": "Content"},
+    "downloads-schema": {"fr": "Schéma", "en": "Schema"},
+    "downloads-schema-link": {"fr": "schéma", "en": "schema"},
+    "downloads-rows": {"fr": "Lignes", "en": "Rows"},
+    "downloads-date": {"fr": "Date", "en": "Date"},
+    "downloads-media": {"fr": "Type de média", "en": "Media type"},
+    "downloads-preview": {"fr": "Aperçu de {name}", "en": "Preview of {name}"},
+    "downloads-no-tables": {
+        "fr": "Cette version n'a pas de tableaux (construite avant leur ajout).",
+        "en": "This version has no tables (built before they were added).",
+    },
+    "downloads-rdf": {"fr": "Dumps RDF", "en": "RDF dumps"},
+    "downloads-services": {"fr": "Services", "en": "Services"},
+    "downloads-sparql": {
+        "fr": "SPARQL 1.1 Protocol, le graphe entier",
+        "en": "SPARQL 1.1 Protocol, the whole graph",
+    },
+    "downloads-catalog": {
+        "fr": "chaque distribution décrite en DCAT-AP 3.0, à moissonner (data.gouv.fr)",
+        "en": "every distribution described in DCAT-AP 3.0, to harvest (data.gouv.fr)",
+    },
+    "unit-mb": {"fr": "Mo", "en": "MB"},
+    "unit-kb": {"fr": "ko", "en": "kB"},
 }
 
 
