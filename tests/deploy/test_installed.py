@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
+from .conftest import seeded
 from .installed import ENVIRONMENT, Installed
 
 #: Folders to start from: the checkout's root and two of its folders (no folder of the
@@ -48,11 +49,11 @@ def cls_kg(installed: Installed, cwd: Path, *argv: str) -> subprocess.CompletedP
 
 
 def test_serve_check_says_where_things_are_and_fails_loudly(
-    installed: Installed, tmp_path: Path
+    installed: Installed, built_data_dir: Path, tmp_path: Path
 ) -> None:
+    data = seeded(built_data_dir, tmp_path / "data")
     ready = cls_kg(installed, tmp_path, "serve", "--check", "--data-dir", "data", "--lang", "en")
     assert ready.returncode == 0, ready.stderr
-    data = tmp_path / "data"
     for line in (f"Data: {data}\n", f"Cache (compressed dumps): {data / 'cache'}\n", "Logs: "):
         assert line in ready.stdout
     assert "Ready: a query process started and answers on version" in ready.stdout
@@ -60,7 +61,8 @@ def test_serve_check_says_where_things_are_and_fails_loudly(
     store = (data / "current").resolve() / "store"
     shutil.rmtree(store)
     store.mkdir()  # the version's store is lost: no query process can open it
-    broken = cls_kg(installed, tmp_path, "serve", "--check", "--data-dir", "data", "--lang", "en")
+    check = ("serve", "--check", "--built", "--data-dir", "data", "--lang", "en")  # no build
+    broken = cls_kg(installed, tmp_path, *check)
     assert broken.returncode == 3
     assert "FAILED: no query can be served" in broken.stderr
     assert "cannot open the store" in broken.stderr

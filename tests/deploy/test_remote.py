@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from ..remote.servers import OXIGRAPH, OxigraphServer
+from .conftest import seeded
 from .installed import Installed, Server, run
 
 COUNT = "SELECT (COUNT(?c) AS ?n) { ?c a <https://w3id.org/cls-sante/def#Contract> }"
@@ -29,8 +30,9 @@ def store() -> Iterator[OxigraphServer]:
 
 
 def test_build_publish_then_serve_from_the_remote_store(
-    installed: Installed, store: OxigraphServer, tmp_path: Path
+    installed: Installed, store: OxigraphServer, built_data_dir: Path, tmp_path: Path
 ) -> None:
+    seeded(built_data_dir, tmp_path / "data")
     run(installed.command, "build", "--data-dir", "data", cwd=tmp_path)
     run(installed.command, "publish", "--to", store.query_url, "--data-dir", "data", cwd=tmp_path)
     environment = {"CLS_KG_DATA_DIR": "data", "CLS_KG_STORE_URL": store.query_url}
