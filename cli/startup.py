@@ -11,6 +11,7 @@ data, the cache and the logs are.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -27,10 +28,24 @@ EXIT_OK, EXIT_UNSERVABLE = 0, 3
 CHECK_SETTINGS = {"QUERY_WORKERS": 1, "QUERY_LONG_SLOTS": 1}
 
 
+def stop(signum: int, frame: object) -> None:
+    """SIGTERM while a child runs: stop here, and the child with us (``in_child``)."""
+    raise SystemExit(128 + signum)
+
+
 def in_child(argv: list[str]) -> int:
-    """``cls-kg ARGV`` in a fresh interpreter (nothing of this process is inherited)."""
-    done = subprocess.run([sys.executable, "-m", "cls_kg.cli", *argv], check=False)
-    return done.returncode if done.returncode >= 0 else EXIT_UNSERVABLE  # < 0: killed
+    """``cls-kg ARGV`` in a fresh interpreter (nothing of this process is inherited); a
+    SIGTERM sent to this process stops the child too."""
+    child = subprocess.Popen([sys.executable, "-m", "cls_kg.cli", *argv])
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        code = child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.terminate()
+            child.wait()
+    return code if code >= 0 else EXIT_UNSERVABLE  # < 0: killed by a signal
 
 
 def locations(config: Mapping[str, Any]) -> dict[str, str]:
