@@ -16,6 +16,7 @@ from cls_kg.graph.namespaces import DEFAULT_BASE, GEO
 from cls_kg.graph.reference.geometries import geometry_graph
 from cls_kg.graph.store import OxigraphStore
 
+from ..reference.conftest import query
 from ..reference.geojson import collection_problems
 
 IDS = f"{DEFAULT_BASE}id/"
@@ -84,3 +85,8 @@ def test_the_store_answers_geosparql_and_the_accessor(seed_store: OxigraphStore)
     assert doubs["year"] == 2016 and doubs["share"] > 0 and doubs["contracts"] >= 1
     empty = geometry.departements_layer(seed_store, 2010)
     assert all(f["properties"]["share"] == 0 for f in empty["features"])
+
+
+def test_oxigraph_finds_the_territory_containing_a_point(seed_store: OxigraphStore) -> None:
+    rows = seed_store.select(query("geometry-contains-point"))
+    assert [str(row["territory"]) for row in rows] == [BESANCON]

