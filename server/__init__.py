@@ -4,8 +4,9 @@
 error handlers, rate limiting and CORS, and registers the blueprints: ``sparql`` (the SPARQL
 1.1 Protocol endpoint, its service description and query page), ``meta`` (health),
 ``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps``, ``admin`` (the admin API),
-``history`` (``/history``, per-version dumps, validation reports) and, last, ``resources``
-(every other path dereferences the IRI it stands for).
+``history`` (``/history``, per-version dumps, validation reports), ``downloads``
+(``/donnees`` and the tabular files of each version) and, last, ``resources`` (every other
+path dereferences the IRI it stands for).
 """
 
 from __future__ import annotations
