@@ -1,6 +1,6 @@
 """Step 3 of the flow: SHACL validation and a readable, bilingual report.
 
-Two engines give the same report: the SPARQL engine of ``shacl_sparql`` (fast: the national
+Two engines give the same report: the SPARQL engine of ``shacl`` (fast: the national
 graph in seconds) for the shapes it supports, and pyshacl, the reference and the fallback.
 Severities follow SHACL 1.0 section 2.1.4 (sh:Violation, sh:Warning, sh:Info); only
 violations stop a build.
@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from . import shacl_sparql
+from . import shacl
 from .namespaces import PREFIXES
 
 SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -211,7 +211,7 @@ def validate(
 ) -> Report:
     """Validate ``data`` (with the ontology for subclass targets) against ``shapes``.
 
-    ``engine``: "sparql" (raises ``shacl_sparql.Unsupported`` for shapes it cannot
+    ``engine``: "sparql" (raises ``shacl.Unsupported`` for shapes it cannot
     evaluate), "pyshacl", or "auto": the SPARQL engine when it supports the shapes (and
     Oxigraph parses their SPARQL constraints), else pyshacl. Both give equal reports.
     """
@@ -220,7 +220,7 @@ def validate(
     if engine != "pyshacl":
         try:
             return validate_sparql(data, shapes, ontology)
-        except (shacl_sparql.Unsupported, SyntaxError):
+        except (shacl.Unsupported, SyntaxError):
             # SyntaxError: a SPARQL constraint Oxigraph does not parse (rdflib may).
             if engine == "sparql":
                 raise
@@ -243,13 +243,13 @@ def validate_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None = None) 
 
 
 def validate_sparql(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """The fast engine (``shacl_sparql``); raises ``Unsupported`` outside its subset."""
-    raw = shacl_sparql.evaluate(data, shapes, ontology)
+    """The fast engine (``shacl``); raises ``Unsupported`` outside its subset."""
+    raw = shacl.evaluate(data, shapes, ontology)
     found = (from_raw(shapes, r) for r in raw)
     return Report(tuple(sorted(found, key=sort_key)))
 
 
-def from_raw(shapes: Graph, raw: shacl_sparql.RawResult) -> Result:
+def from_raw(shapes: Graph, raw: shacl.RawResult) -> Result:
     """A Result as ``read_result`` would read the same result from pyshacl's graph."""
     return Result(
         severity=SEVERITIES.get(raw.severity, "Violation"),

@@ -16,7 +16,7 @@ from cls_kg.graph.link import link
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.reference.template import on_scratch_copy, template
-from cls_kg.graph.shacl_sparql import Unsupported, supported
+from cls_kg.graph.shacl import Unsupported, supported
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
