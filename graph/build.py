@@ -466,13 +466,13 @@ def write_version(
     if store is None:
         store = write_store(folder / "store", quads(graphs) + extra, reference)
     write_dumps(folder / "dumps", graphs, loaded.merged_triples(), reference)
-    geometry.publish(folder / "dumps", store, base, reference, loaded.reference.directory)
+    shapes = geometry.publish(folder / "dumps", store, base, reference, loaded.reference.directory)
     (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,
         "base": base,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "graphs": graph_sizes(loaded, base, reference),
+        "graphs": graph_sizes(loaded, base, reference) | shapes,
         "quads": len(store),
         "counts": summary_counts(store),
         "validation": report.summary(),

@@ -39,10 +39,9 @@ from .reference.geometries import (
     feature_quads,
     geometry_graph,
 )
-from .reference.template import Template
+from .reference.template import GEOMETRY_DUMP, Template
 from .store import OxigraphStore, Row, Store
 
-GEOMETRY_DUMP = "geometry.nq.gz"
 TERRITORIES_FILE = "territories.geojson"
 DEPARTEMENTS_FILE = "departements.geojson"
 PRECISION = 4  # decimals kept of a dissolved shape (the shipped grid is 1e-4 degree)
@@ -248,9 +247,7 @@ class Departement:
                 "contracts": found.contracts,
                 "covered_population": found.covered,
             }
-        return base | {
-            f"share_{y}": self.years[y].share if y in self.years else 0.0 for y in YEARS
-        }
+        return base | {f"share_{y}": self.years[y].share if y in self.years else 0.0 for y in YEARS}
 
 
 def departements(store: Store) -> dict[str, Departement]:
@@ -293,10 +290,7 @@ def territories_collection(
 ) -> dict[str, Any]:
     """The territories that have a shape, as a FeatureCollection."""
     return feature_collection(
-        [
-            shipped.feature(shapes[iri], found[iri].properties(), iri)
-            for iri in sorted(shapes)
-        ]
+        [shipped.feature(shapes[iri], found[iri].properties(), iri) for iri in sorted(shapes)]
     )
 
 
@@ -314,13 +308,14 @@ def departements_collection(
 
 def publish(
     dumps: Path, store: OxigraphStore, base: str, reference: Template, directory: Path
-) -> None:
+) -> dict[str, int]:
     """The build's part (``build.write_version``, once the dumps are written): territories'
-    geometries into the version's store, and the geometry dump and GeoJSON files.
-    ``directory`` is the reference copy's folder; without geometries, nothing is done."""
+    geometries into the version's store, and the geometry dump and GeoJSON files; returns the
+    size of the geometry graph for the manifest. ``directory`` is the reference copy's folder;
+    without geometries, nothing is done."""
     copy = shipped_copy(directory)
     if copy is None:
-        return
+        return {}
     found = territories(store)
     shapes = territory_shapes(found, base, copy)
     added = territory_nquads(shapes, base)
@@ -331,6 +326,9 @@ def publish(
     (dumps / GEOMETRY_DUMP).write_bytes(units + gzip.compress(added, compresslevel=6, mtime=0))
     write_json(dumps / TERRITORIES_FILE, territories_collection(found, shapes))
     write_json(dumps / DEPARTEMENTS_FILE, departements_collection(departements(store), copy))
+    graph = str(ox.NamedNode(geometry_graph(base)))
+    rows = store.select(query_template("geometry-size").substitute(graph=graph))
+    return {geometry_graph(base): int(str(rows[0]["triples"]))}
 
 
 # --- What map pages call ----------------------------------------------------------------------
@@ -364,8 +362,12 @@ def query_template(name: str) -> TextTemplate:
 
 def feature(store: Store, iri: str) -> dict[str, Any] | None:
     """The GeoJSON Feature of anything the store gives a WKT geometry (an official unit or a
-    territory), with its French label; None when it has none."""
-    query = query_template("geometry-of").substitute(feature=str(ox.NamedNode(iri)))
+    territory), with its French label; None when it has none (or ``iri`` is not an IRI)."""
+    try:
+        term = str(ox.NamedNode(iri))
+    except ValueError:
+        return None
+    query = query_template("geometry-of").substitute(feature=term)
     rows = store.select(query)
     coordinates = parse_wkt(str(rows[0]["wkt"])) if rows else None
     if coordinates is None:
@@ -413,9 +415,7 @@ def territory_map(
     return feature_collection(features)
 
 
-def departements_layer(
-    store: Store, when: int, directory: Path = DATA_DIR
-) -> dict[str, Any]:
+def departements_layer(store: Store, when: int, directory: Path = DATA_DIR) -> dict[str, Any]:
     """The national map of one year: every département with the share of its population
     covered by a CLS in force (``share``, percent; 0 when none is), its contracts in force
     and covered population, from the build's derived coverage figures."""

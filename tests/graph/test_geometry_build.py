@@ -79,6 +79,7 @@ def test_the_store_answers_geosparql_and_the_accessor(seed_store: OxigraphStore)
     assert found is not None and found["properties"]["label"] == "Besançon"
     assert collection_problems({"type": "FeatureCollection", "features": [found]}) == []
     assert geometry.feature(seed_store, f"{IDS}territory/pays-chaumont") is None  # no units
+    assert geometry.feature(seed_store, "not an IRI>") is None
     layer = geometry.departements_layer(seed_store, 2016)
     assert collection_problems(layer) == []
     doubs = next(f for f in layer["features"] if f["id"] == DOUBS)["properties"]
