@@ -12,7 +12,6 @@ serves the dumps (``dumps.py``).
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from cls_kg.graph.build import VERSIONS
+from cls_kg.graph.build import VERSIONS, read_manifest
 
 from . import pages, published, ratelimit
 from .distributions import FILE_TITLES, TABLE_TITLES, file_type, table_files, table_path
@@ -39,8 +38,6 @@ PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
 IMMUTABLE = 365 * 24 * 3600  # a per-version URL never changes: clients may keep it a year
 LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-
-
 PACKED = (*COMPRESSED, ".xlsx")  # already compressed: served as they are
 
 
@@ -57,8 +54,7 @@ def kept(version: str) -> Version:
     folder = Path(current_app.config["DATA_DIR"]) / VERSIONS / version
     if not VERSION_ID.fullmatch(version) or not (folder / "manifest.json").is_file():
         abort(404)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return Version(folder, manifest, {})
+    return Version(folder, read_manifest(folder), {})
 
 
 def send(found: Dump | None, built_at: datetime, immutable: bool = False) -> Response:

@@ -14,7 +14,7 @@ the multi-valued links (themes, publics, sources, units ...) of the other tables
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CLS = "https://w3id.org/cls-sante/def#"
 CLSV = "https://w3id.org/cls-sante/def/"
@@ -94,7 +94,6 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ("iri",)
     about: str = "{+iri}"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def iri(description: str) -> Column:

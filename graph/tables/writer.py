@@ -67,6 +67,8 @@ def load(dump: Path) -> ox.Store:
 def solutions(store: ox.Store, name: str) -> list[dict[str, str]]:
     """The rows of ``queries/{name}.rq`` as text by variable."""
     found = store.query(query(name))
+    if not isinstance(found, ox.QuerySolutions):
+        raise TypeError(f"queries/{name}.rq must be a SELECT query")
     names = [v.value for v in found.variables]
     return [{n: cell(solution[n]) for n in names} for solution in found]
 
@@ -123,8 +125,6 @@ def field(column: Column, enums: dict[str, list[str]]) -> dict[str, Any]:
     }
     if column.format:
         described["format"] = column.format
-    if column.prop and not column.prop.startswith("{"):
-        described["rdfType"] = column.prop  # the property the column states (documentation)
     constraints: dict[str, Any] = {}
     if column.required:
         constraints["required"] = True
@@ -198,8 +198,8 @@ def write_workbook(path: Path, tables: dict[str, Rows], version: str) -> None:
         ["jeu_de_donnees", TITLE],
         ["version", version],
         ["licence", "Licence Ouverte / Open Licence 2.0 (Etalab)", LICENSE],
-        *([t.name, t.description] for t in TABLES),
     ]
+    about += [[t.name, t.description] for t in TABLES]
     sheets: list[Sheet] = [("a_propos", about)]
     sheets += [(t.name, sheet_rows(t, tables[t.name])) for t in TABLES]
     write_xlsx(path, sheets)
