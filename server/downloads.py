@@ -106,6 +106,7 @@ class Download:
     schema: str | None = None
     rows: int | None = None
     preview: tuple[tuple[str, ...], ...] = ()
+    permalink: str | None = None  # a URL whose content never changes, when ``href`` may
 
 
 def is_iri(cell: str) -> bool:
@@ -159,10 +160,16 @@ def tables(version: Version) -> list[Download]:
 
 
 def dumps(version: Version) -> list[Download]:
-    """The RDF dumps of the served version."""
-    base = current_app.config["BASE_URI"]
+    """The RDF dumps of the served version, with their per-version URLs (``history.py``)."""
+    base, ident = current_app.config["BASE_URI"], version.manifest.get("version", "")
     return [
-        Download(name, pages.href(f"{base}dumps/{name}") or "", dump.bytes, dump_type(name)[0])
+        Download(
+            name,
+            pages.href(f"{base}dumps/{name}") or "",
+            dump.bytes,
+            dump_type(name)[0],
+            permalink=f"{request.script_root}/versions/{ident}/dumps/{name}",
+        )
         for name, dump in sorted(version.dumps.items())
     ]
 

@@ -436,6 +436,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This version has no tables (built before they were added).",
     },
     "downloads-rdf": {"fr": "Dumps RDF", "en": "RDF dumps"},
+    "downloads-permalink": {"fr": "Adresse permanente", "en": "Permanent address"},
+    "downloads-this-version": {"fr": "cette version", "en": "this version"},
     "downloads-services": {"fr": "Services", "en": "Services"},
     "downloads-sparql": {
         "fr": "SPARQL 1.1 Protocol, le graphe entier",

@@ -128,3 +128,14 @@ def test_the_current_versions_files(served: LiveServer, seed_build: BuildResult)
 def test_unknown_files_are_404(served: LiveServer, seed_build: BuildResult, path: str) -> None:
     status, _, _ = served.request("GET", path.format(version=seed_build.version))
     assert status == 404
+
+
+def test_every_dump_has_its_version_url(
+    served: LiveServer, page_fr: str, seed_build: BuildResult
+) -> None:
+    for e in seed_build.manifest["dumps"]:
+        path = f"/versions/{seed_build.version}/dumps/{e['name']}"
+        assert f'href="{path}"' in page_fr
+        status, headers, body = served.request("GET", path)
+        assert status == 200 and hashlib.sha256(body).hexdigest() == e["sha256"]
+        assert served.request("GET", path, headers={"If-None-Match": headers["ETag"]})[0] == 304
