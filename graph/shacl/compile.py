@@ -89,7 +89,7 @@ def compile_property(shapes: Graph, node: Node, messages_needed: bool = True) ->
     used = [component for component in COMPONENTS if component.key in params]
     for component in used:
         if component.refuse is not None:
-            component.refuse(params)
+            component.refuse(shapes, params)
     messages = messages_by_language(shapes, node)
     if used and not messages and messages_needed:
         raise Unsupported(f"{node}: no sh:message (pyshacl would write its own)")

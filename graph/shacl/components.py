@@ -37,8 +37,9 @@ SPEC = "https://www.w3.org/TR/shacl/#"
 Check = Callable[[Engine, PropertyShape, str, list[Node]], None]
 #: The SPARQL expression on ``?v`` of a member shape's parameter: (shapes, parameter values).
 MemberTest = Callable[[Graph, list[Node]], str]
-#: Raises Unsupported, when the shapes are compiled, for parameters the check cannot take.
-Refusal = Callable[[dict[Node, list[Node]]], None]
+#: Raises Unsupported, when the shapes are compiled, for parameter values the check cannot
+#: take (so that ``supported`` is true exactly when ``evaluate`` runs): (shapes, parameters).
+Refusal = Callable[[Graph, dict[Node, list[Node]]], None]
 
 
 @dataclass(frozen=True)
@@ -286,10 +287,13 @@ def check_or(engine: Engine, shape: PropertyShape, focus: str, values: list[Node
         engine.value_test(shape, focus, " || ".join(tests))
 
 
-def refuse_disjoint(params: dict[Node, list[Node]]) -> None:
-    """Sibling qualified value shapes (sh:qualifiedValueShapesDisjoint) are not evaluated."""
+def refuse_qualified(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """Sibling qualified value shapes (sh:qualifiedValueShapesDisjoint) are not evaluated;
+    the bounds must be integers (the members are checked with every member shape)."""
     if is_true(params.get(SH.qualifiedValueShapesDisjoint, [])):
         raise Unsupported("sh:qualifiedValueShapesDisjoint true")
+    for bound in params.get(SH.qualifiedMinCount, []) + params.get(SH.qualifiedMaxCount, []):
+        integer(bound)
 
 
 def qualified(engine: Engine, shape: PropertyShape, focus: str, having: str) -> None:
@@ -331,6 +335,58 @@ def check_in(engine: Engine, shape: PropertyShape, focus: str, values: list[Node
         engine.value_test(shape, focus, in_test(only_iris(items(engine.shapes, head), "sh:in")))
 
 
+# --- Refusals: parameter values the checks cannot take, found when the shapes are compiled --
+
+
+def needs_iris(parameter: URIRef) -> Refusal:
+    """Values of ``parameter`` must be IRIs."""
+
+    def refuse(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+        only_iris(params[parameter], parameter.n3())
+
+    return refuse
+
+
+def needs_integers(parameter: URIRef) -> Refusal:
+    """Values of ``parameter`` must be integers."""
+
+    def refuse(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+        for value in params[parameter]:
+            integer(value)
+
+    return refuse
+
+
+def refuse_datatype(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """One datatype IRI, not rdfs:Datatype."""
+    one_datatype(params[SH.datatype])
+
+
+def refuse_node_kind(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """One known node kind."""
+    if len(params[SH.nodeKind]) != 1:
+        raise Unsupported("sh:nodeKind twice")
+    node_kind_test(params[SH.nodeKind])
+
+
+def refuse_pattern(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """Patterns must be literals."""
+    if not all(isinstance(pattern, Literal) for pattern in params[SH.pattern]):
+        raise Unsupported("sh:pattern must be a literal")
+
+
+def refuse_language_in(shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """Lists of language ranges."""
+    for head in params[SH.languageIn]:
+        language_set(shapes, head)
+
+
+def refuse_in(shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """Lists of IRIs."""
+    for head in params[SH["in"]]:
+        only_iris(items(shapes, head), "sh:in")
+
+
 # --- The table ---------------------------------------------------------------------------
 
 QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint)
@@ -342,40 +398,77 @@ COMPONENTS: tuple[Component, ...] = (
         "4.1.1",
         (SH["class"],),
         check_class,
-        lambda _shapes, values: class_test(only_iris(values, "sh:class")),
+        member=lambda _shapes, values: class_test(only_iris(values, "sh:class")),
+        refuse=needs_iris(SH["class"]),
     ),
     Component(
         "DatatypeConstraintComponent",
         "4.1.2",
         (SH.datatype,),
         check_datatype,
-        lambda _shapes, values: datatype_test(one_datatype(values)),
+        member=lambda _shapes, values: datatype_test(one_datatype(values)),
+        refuse=refuse_datatype,
     ),
     Component(
         "NodeKindConstraintComponent",
         "4.1.3",
         (SH.nodeKind,),
         check_node_kind,
-        lambda _shapes, values: node_kind_test(values),
+        member=lambda _shapes, values: node_kind_test(values),
+        refuse=refuse_node_kind,
     ),
-    Component("MinCountConstraintComponent", "4.2.1", (SH.minCount,), check_min_count),
-    Component("MaxCountConstraintComponent", "4.2.2", (SH.maxCount,), check_max_count),
-    Component("PatternConstraintComponent", "4.4.3", (SH.pattern, SH.flags), check_pattern),
+    Component(
+        "MinCountConstraintComponent",
+        "4.2.1",
+        (SH.minCount,),
+        check_min_count,
+        refuse=needs_integers(SH.minCount),
+    ),
+    Component(
+        "MaxCountConstraintComponent",
+        "4.2.2",
+        (SH.maxCount,),
+        check_max_count,
+        refuse=needs_integers(SH.maxCount),
+    ),
+    Component(
+        "PatternConstraintComponent",
+        "4.4.3",
+        (SH.pattern, SH.flags),
+        check_pattern,
+        refuse=refuse_pattern,
+    ),
     Component(
         "LanguageInConstraintComponent",
         "4.4.4",
         (SH.languageIn,),
         check_language_in,
-        lambda shapes, values: " && ".join(language_test(language_set(shapes, h)) for h in values),
+        member=lambda shapes, values: " && ".join(
+            language_test(language_set(shapes, head)) for head in values
+        ),
+        refuse=refuse_language_in,
     ),
     Component("UniqueLangConstraintComponent", "4.4.5", (SH.uniqueLang,), check_unique_lang),
-    Component("DisjointConstraintComponent", "4.5.2", (SH.disjoint,), check_disjoint),
-    Component("LessThanConstraintComponent", "4.5.3", (SH.lessThan,), check_less_than),
+    Component(
+        "DisjointConstraintComponent",
+        "4.5.2",
+        (SH.disjoint,),
+        check_disjoint,
+        refuse=needs_iris(SH.disjoint),
+    ),
+    Component(
+        "LessThanConstraintComponent",
+        "4.5.3",
+        (SH.lessThan,),
+        check_less_than,
+        refuse=needs_iris(SH.lessThan),
+    ),
     Component(
         "LessThanOrEqualsConstraintComponent",
         "4.5.4",
         (SH.lessThanOrEquals,),
         check_less_or_equal,
+        refuse=needs_iris(SH.lessThanOrEquals),
     ),
     Component("OrConstraintComponent", "4.6.3", (SH["or"],), check_or),
     Component(
@@ -384,7 +477,7 @@ COMPONENTS: tuple[Component, ...] = (
         (SH.qualifiedMinCount, *QUALIFIED),
         check_qualified_min,
         anchor="QualifiedValueShapeConstraintComponent",
-        refuse=refuse_disjoint,
+        refuse=refuse_qualified,
     ),
     Component(
         "QualifiedMaxCountConstraintComponent",
@@ -392,25 +485,27 @@ COMPONENTS: tuple[Component, ...] = (
         (SH.qualifiedMaxCount, *QUALIFIED),
         check_qualified_max,
         anchor="QualifiedValueShapeConstraintComponent",
-        refuse=refuse_disjoint,
+        refuse=refuse_qualified,
     ),
     Component(
         "HasValueConstraintComponent",
         "4.8.2",
         (SH.hasValue,),
         check_has_value,
-        lambda _shapes, values: " && ".join(
+        member=lambda _shapes, values: " && ".join(
             f"sameTerm(?v, <{v}>)" for v in only_iris(values, "sh:hasValue")
         ),
+        refuse=needs_iris(SH.hasValue),
     ),
     Component(
         "InConstraintComponent",
         "4.8.3",
         (SH["in"],),
         check_in,
-        lambda shapes, values: " && ".join(
+        member=lambda shapes, values: " && ".join(
             in_test(only_iris(items(shapes, head), "sh:in")) for head in values
         ),
+        refuse=refuse_in,
     ),
 )
 
