@@ -16,7 +16,7 @@ from cls_kg.graph.link import link
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.reference.template import on_scratch_copy, template
-from cls_kg.graph.shacl import Unsupported, supported
+from cls_kg.graph.shacl import Unsupported, evaluate, supported
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
@@ -282,3 +282,71 @@ def test_plain_and_xsd_string_literals_side_by_side_stay_supported(national_samp
     data.add((commune, URIRef(IGEO + "codeINSEE"), Literal("25056", datatype=XSD.string)))
     reference, fast = both(data)
     assert fast == reference
+
+
+# --- components the project's shapes do not use, each held equal to pyshacl -----------------
+
+XSD_PREFIX = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+OWNER = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q . "
+#: name -> (shapes, data, the components of the results, the shapes that report).
+COMPONENT_CASES: dict[str, tuple[str, str, set[str], set[str]]] = {
+    "nodeKind": (
+        OWNER + 'ex:Q sh:path ex:link ; sh:nodeKind sh:IRI ; sh:message "m"@en .',
+        'ex:x a ex:C ; ex:link ex:y , "text" , [ ex:p 1 ] . ex:z a ex:C ; ex:link ex:y .',
+        {"NodeKindConstraintComponent"},
+        {"Q"},
+    ),
+    "nodeKind in sh:or": (
+        OWNER + "ex:Q sh:path ex:link ; sh:or ( [ sh:nodeKind sh:IRI ] "
+        '[ sh:datatype xsd:integer ] ) ; sh:message "m"@en .',
+        'ex:x a ex:C ; ex:link ex:y , 3 , "text" , [ ex:p 1 ] .',
+        {"OrConstraintComponent"},
+        {"Q"},
+    ),
+    "flags": (
+        OWNER + 'ex:Q sh:path ex:code ; sh:pattern "^ab" ; sh:flags "i" ; sh:message "m"@en .',
+        'ex:x a ex:C ; ex:code "ABc" , "abd" , "xAB" . ex:y a ex:C ; ex:code "Ab" .',
+        {"PatternConstraintComponent"},
+        {"Q"},
+    ),
+    "qualifiedMaxCount": (
+        OWNER + "ex:Q sh:path ex:member ; sh:qualifiedValueShape [ sh:class ex:D ] ; "
+        'sh:qualifiedMaxCount 1 ; sh:message "m"@en .',
+        "ex:x a ex:C ; ex:member ex:d1 , ex:d2 . ex:y a ex:C ; ex:member ex:d1 , ex:e . "
+        "ex:d1 a ex:D . ex:d2 a ex:D . ex:e a ex:E .",
+        {"QualifiedMaxCountConstraintComponent"},
+        {"Q"},
+    ),
+    "lessThanOrEquals": (
+        OWNER + 'ex:Q sh:path ex:start ; sh:lessThanOrEquals ex:end ; sh:message "m"@en .',
+        "ex:x a ex:C ; ex:start 3 ; ex:end 2 . ex:y a ex:C ; ex:start 2 ; ex:end 2 . "
+        'ex:z a ex:C ; ex:start 1 ; ex:end 2 , 5 . ex:w a ex:C ; ex:start "a" ; ex:end 2 .',
+        {"LessThanOrEqualsConstraintComponent"},
+        {"Q"},
+    ),
+    "deactivated": (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:Q , ex:R ; "
+        'sh:sparql [ sh:deactivated true ; sh:message "s"@en ; '
+        'sh:select "SELECT $this WHERE { $this a ?c }" ] . '
+        'ex:Q sh:path ex:name ; sh:minCount 1 ; sh:deactivated true ; sh:message "q"@en . '
+        'ex:R sh:path ex:code ; sh:minCount 1 ; sh:deactivated false ; sh:message "r"@en . '
+        "ex:T a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ; sh:property ex:U . "
+        'ex:U sh:path ex:other ; sh:minCount 1 ; sh:message "u"@en .',
+        "ex:x a ex:C . ex:y a ex:C ; ex:code 1 .",
+        {"MinCountConstraintComponent"},
+        {"R"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPONENT_CASES))
+def test_components_the_project_shapes_do_not_use(name: str) -> None:
+    shapes_text, data_text, components, reporting = COMPONENT_CASES[name]
+    shapes = Graph().parse(data=PREFIXES + XSD_PREFIX + shapes_text, format="turtle")
+    data = Graph().parse(data=PREFIXES + XSD_PREFIX + data_text, format="turtle")
+    assert supported(shapes)
+    reference = validate(data, shapes, engine="pyshacl")
+    fast = validate(data, shapes, engine="sparql")
+    assert fast == reference
+    assert {result.shape.rsplit("#", 1)[-1] for result in reference.results} == reporting
+    assert {str(r.component).rsplit("#", 1)[-1] for r in evaluate(data, shapes)} == components
