@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from . import geometry, queries
+from . import geometry, queries, search
 from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
 from .errors import ConfigError, NoBuildError, ValidationFailed
 from .folders import check_against_turtle, import_folders
@@ -76,7 +76,7 @@ SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
 CURRENT = "current"
 VERSIONS = "versions"
 KEEP_VERSIONS = 3
-FORMAT_VERSION = "3"  # bump when the layout of a version folder changes
+FORMAT_VERSION = "4"  # bump when the layout of a version folder changes
 CONSISTENCY_FILE = "consistency.json"
 REFERENCE_DUMP = "reference.nq.gz"
 
@@ -467,6 +467,7 @@ def write_version(
         store = write_store(folder / "store", quads(graphs) + extra, reference)
     write_dumps(folder / "dumps", graphs, loaded.merged_triples(), reference)
     shapes = geometry.publish(folder / "dumps", store, base, reference, loaded.reference.directory)
+    search.publish(folder / search.FOLDER, store)
     (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,

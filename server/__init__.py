@@ -5,8 +5,8 @@ error handlers, rate limiting and CORS, and registers the blueprints: ``sparql``
 1.1 Protocol endpoint, its service description and query page), ``meta`` (health),
 ``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps``, ``admin`` (the admin API),
 ``history`` (``/history``, per-version dumps, validation reports), ``downloads``
-(``/donnees`` and the tabular files of each version) and, last, ``resources`` (every other
-path dereferences the IRI it stands for).
+(``/donnees`` and the tabular files of each version), ``search`` (``/recherche``, ``/search``)
+and, last, ``resources`` (every other path dereferences the IRI it stands for).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from . import (
     meta,
     ratelimit,
     resources,
+    search,
     sparql,
 )
 from .bodytimeout import BodyDeadline
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     admin.bp,
     history.bp,
     downloads.bp,
+    search.bp,
     resources.bp,
 )
 CORS_HEADERS = {
@@ -91,6 +93,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     errors.init_app(app)
     ratelimit.init_app(app)
+    search.init_app(app)
     app.after_request(cors)
     app.after_request(cache_control)
     for blueprint in BLUEPRINTS:

@@ -449,6 +449,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "unit-mb": {"fr": "Mo", "en": "MB"},
     "unit-kb": {"fr": "ko", "en": "kB"},
+    # the search page (server/search.py)
+    "nav-search": {"fr": "Rechercher", "en": "Search"},
+    "search-title": {"fr": "Recherche", "en": "Search"},
+    "search-title-for": {"fr": "Recherche : {text}", "en": "Search: {text}"},
+    "search-label": {"fr": "Rechercher", "en": "Search"},
+    "search-placeholder": {
+        "fr": "santé mentale, Bretagne, CPAM…",
+        "en": "santé mentale, Bretagne, CPAM…",
+    },
+    "search-submit": {"fr": "Rechercher", "en": "Search"},
+    "search-intro": {
+        "fr": "Cherche dans les libellés, descriptions et notes des contrats, axes, actions, "
+        "territoires et organisations, ainsi que dans leurs thèmes et les noms de leurs "
+        "lieux ; accents, majuscules et pluriels ne comptent pas. Tous les mots doivent "
+        "figurer.",
+        "en": "Searches the labels, descriptions and notes of contracts, axes, actions, "
+        "territories and organisations, and their themes and the names of their places; "
+        "accents, case and plurals do not matter. Every word must be found.",
+    },
+    "search-filters": {"fr": "Filtres", "en": "Filters"},
+    "search-filter-region": {"fr": "Région", "en": "Région"},
+    "search-filter-departement": {"fr": "Département", "en": "Département"},
+    "search-filter-theme": {"fr": "Thème", "en": "Theme"},
+    "search-filter-status": {"fr": "Statut", "en": "Status"},
+    "search-filter-year": {"fr": "En vigueur en", "en": "In force in"},
+    "search-kinds": {"fr": "Résultats par type", "en": "Results by kind"},
+    "search-all": {"fr": "Tout", "en": "All"},
+    "search-kind-contract": {"fr": "Contrats", "en": "Contracts"},
+    "search-kind-axis": {"fr": "Axes", "en": "Axes"},
+    "search-kind-action": {"fr": "Actions", "en": "Actions"},
+    "search-kind-territory": {"fr": "Territoires", "en": "Territories"},
+    "search-kind-organisation": {"fr": "Organisations", "en": "Organisations"},
+    "search-total": {"fr": "{count} résultat(s).", "en": "{count} result(s)."},
+    "search-none": {"fr": "Aucun résultat.", "en": "No results."},
+    "search-more": {"fr": "Voir les {count} {kind}", "en": "See the {count} {kind}"},
 }
 
 
