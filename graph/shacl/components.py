@@ -4,8 +4,11 @@ A record (:class:`Component`) holds everything about a component: its IRI, the s
 SHACL 1.0 that defines it (https://www.w3.org/TR/shacl/#core-components), its parameters,
 how a property shape's values are checked (giving pyshacl's results, in pyshacl's
 multiplicity) and, for the components usable in the members of ``sh:or`` and
-``sh:qualifiedValueShape``, the SPARQL expression that tests one value ``?v``. The compiler's
-allow-lists derive from :data:`COMPONENTS`: a new component is one new record here.
+``sh:qualifiedValueShape``, the SPARQL expression that tests one value ``?v``, and what
+parameter values it refuses when the shapes are compiled. The compiler's allow-lists (the
+parameters a property shape or a member shape may use) derive from :data:`COMPONENTS`: a new
+component is one new record here, tested against pyshacl in tests/graph/test_shacl_engine.py
+and by the W3C suite in tests/graph/test_shacl_w3c.py.
 """
 
 from __future__ import annotations
