@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from ..errors import SourceError
 from ..namespaces import GEO, data_namespace
 from .divisions import DATA_DIR, GEOMETRY_FILES, geometry_files
+from .rdf import rebased
 
 #: Layer stem -> the folder of its units' IRIs under {base}id/ (a COM has no geometry).
 LAYERS: dict[str, str] = {
@@ -209,7 +210,21 @@ def nquads_for(directory: Path, content_digest: str, base: str) -> bytes:
         return b""
     graph = ox.NamedNode(geometry_graph(base))
     quads = [q for iri, coords in features(found, base) for q in feature_quads(iri, coords, graph)]
+    quads.extend(description_quads(directory / DATASET_FILE, base, graph))
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def description_quads(path: Path, base: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The geometries dataset's description (licence, version), moved to ``base``."""
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, OSError) as error:
+        raise SourceError(path, f"cannot read the dataset description: {error}") from error
+    ids = data_namespace(base)
+    return [
+        ox.Quad(rebased(t.subject, ids), t.predicate, rebased(t.object, ids), graph)
+        for t in triples
+    ]
 
 
 def geometry_nquads(base: str, directory: Path = DATA_DIR) -> bytes:

@@ -158,6 +158,11 @@ def test_the_template_holds_the_geometry_graph(
     assert shapely.from_wkt(rows[0]["wkt"].value).is_valid
     dump = gzip.decompress(reference_template.geometry_dump.read_bytes())
     assert dump == geometry_nquads(DEFAULT_BASE)
+    graph = {ox.Variable("graph"): ox.NamedNode(geometry_graph(DEFAULT_BASE))}
+    described = list(store.query(query("geometry-dataset"), substitutions=graph))
+    assert [(r["dataset"].value, r["licence"].value) for r in described] == [
+        (f"{IDS}dataset/geometries", str(LICENCE))
+    ]
 
 
 def test_a_copy_without_geometries_has_no_geometry_graph(tmp_path: Path) -> None:
