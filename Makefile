@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser nginx bench soak test-virtuoso bench-throughput
+.PHONY: serve test lint typecheck pytest build install clean bench-sparql bench-pages browser nginx bench soak test-virtuoso bench-throughput bench-search
 
 serve: $(STAMP)
 	$(BIN)/cls-kg serve --host $(HOST) --port $(PORT)
@@ -59,6 +59,10 @@ bench-sparql: $(STAMP)
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# Search on the national graph of `make bench` (generated and built once, then reused).
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 bench-throughput: $(STAMP)
 	$(BIN)/python bench/throughput.py

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-#: Letters NFKD does not split into a base letter and an accent.
-LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+#: Letters NFKD does not split into a base letter and an accent; typographic apostrophes.
+LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "\u2019": "'", "\u02bc": "'"}
+)
 #: A word: letters and digits (after folding, ASCII only).
 WORD = re.compile(r"[a-z0-9]+")
 #: Elided articles and pronouns before an apostrophe (l'accès, d'une, qu'il, jusqu'à).
-ELISION = re.compile("\\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019\u02bc]")
+ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 #: Words too common to say anything (French, and the English of English labels).
 STOP_TEXT = """
     a au aux avec ce ces cet cette dans de des du elle en et il ils je la le les leur leurs
@@ -36,11 +39,13 @@ MIN_STEM = 4
 
 
 def fold(text: str) -> str:
-    """Lower case without accents or ligatures: what a French reader sees as the same word."""
+    """Lower case without accents or ligatures: what a French reader sees as the same word
+    (what is left outside ASCII after decomposition is no French letter: dropped)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """The light stem of one folded word."""
     if len(word) < MIN_STEM or word.isdigit():
@@ -67,3 +72,10 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The search terms of a text: folded words without stop words, stemmed."""
     return [stem(word) for word in words(text) if word not in STOP_WORDS]
+
+
+@lru_cache(maxsize=1 << 14)
+def indexed(text: str) -> str:
+    """The terms of one indexed text, space-separated (labels of themes and places repeat
+    across thousands of documents: analysed once)."""
+    return " ".join(terms(text))
