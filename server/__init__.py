@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import (
     admin,
     catalog,
+    completions,
     config,
     downloads,
     dumps,
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     history.bp,
     downloads.bp,
     search.bp,
+    completions.bp,
     resources.bp,
 )
 CORS_HEADERS = {

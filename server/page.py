@@ -46,6 +46,7 @@ class Table:
     rows: list[list[Cell | None]] = field(default_factory=list)
     truncated: bool = False
     row_limit: int | None = None
+    kind: str = BINDINGS  # which downloads the page offers
 
 
 def link(iri: str) -> str | None:
@@ -89,14 +90,16 @@ def bindings_table(answer: Answer) -> Table:
 
 def boolean_table(answer: Answer) -> Table:
     """An ASK answer as a one-cell table."""
-    return Table(["boolean"], [[Cell(str(json.loads(answer.body)["boolean"]).lower())]])
+    value = Cell(str(json.loads(answer.body)["boolean"]).lower())
+    return Table(["boolean"], [[value]], kind=BOOLEAN)
 
 
 def graph_table(answer: Answer) -> Table:
     """CONSTRUCT/DESCRIBE triples (N-Triples) as a subject, predicate, object table."""
     quads = ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)
     rows = [[cell(term_json(t)) for t in (q.subject, q.predicate, q.object)] for q in quads]
-    return Table(["subject", "predicate", "object"], rows, answer.truncated, answer.row_limit)
+    columns = ["subject", "predicate", "object"]
+    return Table(columns, rows, answer.truncated, answer.row_limit, GRAPH)
 
 
 TABLES = {BINDINGS: bindings_table, BOOLEAN: boolean_table, GRAPH: graph_table}

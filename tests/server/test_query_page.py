@@ -1,7 +1,9 @@
-"""The query page: editor, bilingual examples, results table with links, escaping, assets."""
+"""The query page: editor, bilingual examples, results table with links, escaping, assets,
+the editor's completions and its vendored bundle."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from cls_kg.graph.namespaces import CLS, PREFIXES
 from cls_kg.server.examples import EXAMPLES_DIR, examples, parse
 
 from .conftest import app_with
@@ -24,6 +27,9 @@ def test_browsers_get_the_editor(client: FlaskClient) -> None:
     assert '<textarea id="query" name="query"' in response.text
     assert "Exemples" in response.text
     assert "<table>" not in response.text  # nothing run yet
+    assert 'src="/static/vendor/codemirror-sparql.min.js"' in response.text
+    assert 'data-completions="/sparql/completions.json' in response.text
+    assert '<label id="query-label" for="query">' in response.text
 
 
 def test_page_in_english(client: FlaskClient) -> None:
@@ -114,3 +120,97 @@ def test_example_link_loads_and_runs_it(seed_app: Flask) -> None:
     assert response.status_code == 200
     assert examples()[0].title("fr") in response.text
     assert "<table>" in response.text
+
+
+VENDOR = Path(__file__).resolve().parents[2] / "server" / "static" / "vendor"
+EDITOR = Path(__file__).resolve().parents[2] / "tools" / "editor"
+DOWNLOADS = {
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1": ["json", "csv", "tsv", "xml"],
+    "ASK {}": ["json", "xml"],
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1": ["turtle", "jsonld", "ntriples"],
+}
+
+
+@pytest.mark.parametrize("query", DOWNLOADS)
+def test_downloads_in_each_format_of_the_result(client: FlaskClient, query: str) -> None:
+    page = client.get("/sparql", query_string={"query": query}, headers=HTML).text
+    section = page[page.index('class="downloads"') :].split("</p>")[0]
+    formats = re.findall(r"format=(\w+)", section)
+    assert formats == DOWNLOADS[query]
+    for link in re.findall(r'href="([^"]+)"', section):
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        assert response.data
+
+
+def test_syntax_errors_carry_their_position(client: FlaskClient) -> None:
+    """The editor marks the error at the line and column the parser reports ("at L:C")."""
+    query = "SELECT *\nWHERE {\n  ?s ?p ?o .\n  FILTRE(?o)\n}"
+    response = client.get("/sparql", query_string={"query": query}, headers=HTML)
+    assert response.status_code == 400
+    assert re.search(r"\bat 4:\d+", response.text)
+
+
+def completions(app: Flask, lang: str = "fr") -> dict:
+    """The editor's completions document."""
+    response = app.test_client().get(f"/sparql/completions.json?lang={lang}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return json.loads(response.data)
+
+
+def test_completions_come_from_the_ontology_and_vocabularies(seed_app: Flask) -> None:
+    found = completions(seed_app)
+    prefixes, terms = found["prefixes"], found["terms"]
+    assert {name: str(ns) for name, ns in PREFIXES.items()}.items() <= prefixes.items()
+    assert prefixes["theme"] == "https://w3id.org/cls-sante/def/theme/"
+    by_name = {term["name"]: term for term in terms}
+    assert by_name["cls:Contract"] == {
+        "name": "cls:Contract",
+        "iri": str(CLS.Contract),
+        "kind": "class",
+        "label": by_name["cls:Contract"]["label"],
+    }
+    assert by_name["cls:Contract"]["label"].lower().startswith("contrat")
+    assert by_name["cls:territory"]["kind"] == "property"
+    assert by_name["theme:sante-mentale"]["kind"] == "concept"
+    assert by_name["clsv:theme"]["kind"] == "scheme"
+    for term in terms:
+        prefix, local = term["name"].split(":", 1)
+        assert term["iri"] == prefixes[prefix] + local
+        assert set(term) == {"name", "iri", "kind", "label"}
+
+
+def test_completion_labels_follow_the_language(seed_app: Flask) -> None:
+    labels = {t["name"]: t["label"] for t in completions(seed_app, "en")["terms"]}
+    assert labels["theme:sante-mentale"] == "Mental health"
+
+
+def test_editor_bundle_is_vendored_whole() -> None:
+    """One minified file, small, nothing fetched from another host, its licences beside it."""
+    bundle = (VENDOR / "codemirror-sparql.min.js").read_text(encoding="utf-8")
+    assert len(bundle.encode()) < 500_000
+    urls = set(re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+\.[a-z]{2,}[^\s\"'`)]*", bundle))
+    assert urls <= {"http://www.w3.org/2000/svg"}  # an XML namespace name, never fetched
+    assert "import(" not in bundle and "fetch(" not in bundle
+    notice = (VENDOR / "NOTICE").read_text(encoding="utf-8").splitlines()
+    listed = [line.split() for line in notice if line.endswith(".LICENSE.txt")]
+    assert {"@codemirror/legacy-modes", "@codemirror/view", "codemirror"} <= {n for n, *_ in listed}
+    for name, version, licence, path in listed:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version) and licence == "(MIT)", name
+        assert (VENDOR / path).read_text(encoding="utf-8").strip(), path
+
+
+def test_editor_build_recipe_pins_exact_versions() -> None:
+    recipe = json.loads((EDITOR / "package.json").read_text(encoding="utf-8"))
+    pinned = {**recipe["dependencies"], **recipe["devDependencies"]}
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in pinned.values())
+    notice = (VENDOR / "NOTICE").read_text(encoding="utf-8")
+    for name in recipe["dependencies"]:
+        assert f"{name} {pinned[name]} " in notice, name
+
+
+def test_vendored_bundle_is_served(client: FlaskClient) -> None:
+    response = client.get("/static/vendor/codemirror-sparql.min.js")
+    assert response.status_code == 200
+    assert b"ClsCodeMirror" in response.data
