@@ -312,12 +312,13 @@ class RemoteStore(Store):
         query = with_base(request.query, request.base_iri)
         body, media = self.fetch(query, form, asked, self.dataset(request))
         parsed = self.parse(body, media, kind)
-        if direct and media == asked:
+        limit = request.byte_limit
+        if direct and media == asked and (limit is None or len(body) <= limit):
             rows = 1 if kind == BOOLEAN else fits(parsed, request.row_limit)
             if rows is not None:
-                return Answer(body, fmt, kind, rows, False, request.row_limit)
+                return Answer(body, fmt, kind, rows, False, request.row_limit, limit)
             parsed = self.parse(body, media, kind)  # counting used it up: read it again to cut
-        return WRITERS[kind](parsed, fmt, request.row_limit)
+        return WRITERS[kind](parsed, fmt, request.row_limit, limit)
 
     def graph_names(self) -> list[str]:
         """The live graphs, as the pointer lists them (no query: engines differ on GRAPH ?g {})."""

@@ -12,6 +12,13 @@ the document is closed right before that row, with the same marks as the Python 
 writers cannot emit inside a value: an unescaped ``"`` in JSON, ``<`` in XML, a line break
 outside quotes in CSV. ``tests/graph/test_results.py`` pins it against the Python writers.
 
+The service also caps the bytes of a result (``byte_limit``): the sinks stop the writer once
+the bytes pass it, and the document is cut at the last row boundary that keeps it, closed and
+marked (``byteLimit`` beside ``rowLimit``), within the limit; the Python writers build each
+row apart and keep the rows that fit; graphs (Turtle, JSON-LD ... group triples) keep the
+longest run of first triples whose document fits. When not even one row or triple fits,
+``ResultTooLarge`` says so rather than send an empty result.
+
 The Python serialisers (``write_bindings``) remain for TSV, because pyoxigraph's TSV writes
 ``"-3"^^xsd:negativeInteger`` as a bare ``-3``; for results parsed from a remote store; and
 for the rare JSON result whose rows the sink cannot count for sure (rows with no binding at
@@ -36,6 +43,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .errors import ResultTooLarge
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -55,6 +64,28 @@ class Answer:
     rows: int
     truncated: bool
     row_limit: int | None
+    byte_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The limits a cut document states: rows and, when one applies, bytes."""
+
+    row_limit: int | None
+    byte_limit: int | None = None
+
+    def json(self) -> bytes:
+        """The top-level members of a cut SPARQL JSON document, after the results."""
+        marks = ',"truncated":true'
+        marks += f',"rowLimit":{self.row_limit}' if self.row_limit is not None else ""
+        marks += f',"byteLimit":{self.byte_limit}' if self.byte_limit is not None else ""
+        return marks.encode()
+
+    def xml(self) -> bytes:
+        """The comment a cut SPARQL XML document carries before its results."""
+        limits = f"rowLimit={self.row_limit}" if self.row_limit is not None else ""
+        limits += f" byteLimit={self.byte_limit}" if self.byte_limit is not None else ""
+        return f"<!-- truncated: {limits.strip()} -->".encode()
 
 
 @dataclass(frozen=True)
@@ -196,71 +227,89 @@ def term_tsv(term: Any) -> str:
 # --- bindings -------------------------------------------------------------------------------
 
 
-def _json_bindings(
-    names: Sequence[str], rows: list[Any], row_limit: int | None, cut: bool
-) -> bytes:
-    """SELECT results as SPARQL JSON; a cut result says so in ``truncated`` and ``rowLimit``."""
-    bindings = [
-        {name: term_json(row[name]) for name in names if row[name] is not None} for row in rows
-    ]
-    document: dict[str, Any] = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-    if cut:
-        document.update(truncated=True, rowLimit=row_limit)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+@dataclass(frozen=True)
+class Layout:
+    """A bindings format as its parts: a head, one piece per row between separators, a tail.
+
+    Rows are written one by one so that a document can be cut before the row that would take
+    it past the byte limit; ``cut`` is None for a whole document, else the limits it states.
+    """
+
+    head: Callable[[Sequence[str], Cut | None], bytes]
+    row: Callable[[Sequence[str], Any], bytes]
+    separator: bytes
+    tail: Callable[[Cut | None], bytes]
 
 
-def _xml_bindings(names: Sequence[str], rows: list[Any], row_limit: int | None, cut: bool) -> bytes:
-    """SELECT results as SPARQL XML; a cut result carries a comment before the results."""
-    head = "".join(f"<variable name={quoteattr(name)}/>" for name in names)
-    results = "".join(
-        "<result>"
-        + "".join(
-            f"<binding name={quoteattr(name)}>{term_xml(row[name])}</binding>"
-            for name in names
-            if row[name] is not None
-        )
-        + "</result>"
-        for row in rows
+def _json_row(names: Sequence[str], row: Any) -> bytes:
+    """One row of SPARQL JSON results."""
+    binding = {name: term_json(row[name]) for name in names if row[name] is not None}
+    return json.dumps(binding, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _json_head(names: Sequence[str], cut: Cut | None) -> bytes:
+    """SPARQL JSON up to the first row."""
+    variables = json.dumps(list(names), ensure_ascii=False, separators=(",", ":"))
+    return f'{{"head":{{"vars":{variables}}},"results":{{"bindings":['.encode()
+
+
+def _json_tail(cut: Cut | None) -> bytes:
+    """SPARQL JSON after the last row; a cut result says so in ``truncated`` and the limits."""
+    return b"]}" + (cut.json() if cut else b"") + b"}"
+
+
+def _xml_row(names: Sequence[str], row: Any) -> bytes:
+    """One ``<result>`` of SPARQL XML results."""
+    bindings = "".join(
+        f"<binding name={quoteattr(name)}>{term_xml(row[name])}</binding>"
+        for name in names
+        if row[name] is not None
     )
-    note = f"<!-- truncated: rowLimit={row_limit} -->" if cut else ""
+    return f"<result>{bindings}</result>".encode()
+
+
+def _xml_head(names: Sequence[str], cut: Cut | None) -> bytes:
+    """SPARQL XML up to the first row; a cut result carries a comment before the results."""
+    head = "".join(f"<variable name={quoteattr(name)}/>" for name in names)
+    note = cut.xml().decode() if cut else ""
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">'
-        f"<head>{head}</head>{note}<results>{results}</results></sparql>\n"
+        f"<head>{head}</head>{note}<results>"
     ).encode()
 
 
-def _table(
-    names: Sequence[str], rows: list[Any], header: list[str], cell: Callable[[Any], str], tsv: bool
-) -> bytes:
-    """CSV (CRLF, quoted as needed) or TSV (LF, terms already escaped) text."""
+def _csv_line(cells: Sequence[str]) -> bytes:
+    """One CSV line (CRLF, quoted as needed)."""
     buffer = io.StringIO()
-    if tsv:
-        lines = ["\t".join(header)] + ["\t".join(cell(row[n]) for n in names) for row in rows]
-        buffer.write("".join(line + "\n" for line in lines))
-    else:
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([cell(row[n]) for n in names] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue().encode()
 
 
-def _csv_bindings(names: Sequence[str], rows: list[Any], row_limit: int | None, cut: bool) -> bytes:
-    """SELECT results as CSV."""
-    return _table(names, rows, list(names), term_csv, tsv=False)
+def _tsv_line(cells: Sequence[str]) -> bytes:
+    """One TSV line (LF, terms already escaped)."""
+    return ("\t".join(cells) + "\n").encode()
 
 
-def _tsv_bindings(names: Sequence[str], rows: list[Any], row_limit: int | None, cut: bool) -> bytes:
-    """SELECT results as TSV."""
-    return _table(names, rows, [f"?{n}" for n in names], term_tsv, tsv=True)
+def _no_tail(cut: Cut | None) -> bytes:
+    """CSV and TSV end with their last line (they have no place to say they were cut)."""
+    return b""
 
 
-BindingsWriter = Callable[[Sequence[str], list[Any], int | None, bool], bytes]
-
-BINDINGS_WRITERS: dict[str, BindingsWriter] = {
-    "json": _json_bindings,
-    "xml": _xml_bindings,
-    "csv": _csv_bindings,
-    "tsv": _tsv_bindings,
+LAYOUTS: dict[str, Layout] = {
+    "json": Layout(_json_head, _json_row, b",", _json_tail),
+    "xml": Layout(_xml_head, _xml_row, b"", lambda cut: b"</results></sparql>\n"),
+    "csv": Layout(
+        lambda names, cut: _csv_line(names),
+        lambda names, row: _csv_line([term_csv(row[n]) for n in names]),
+        b"",
+        _no_tail,
+    ),
+    "tsv": Layout(
+        lambda names, cut: _tsv_line([f"?{n}" for n in names]),
+        lambda names, row: _tsv_line([term_tsv(row[n]) for n in names]),
+        b"",
+        _no_tail,
+    ),
 }
 
 BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
@@ -272,12 +321,43 @@ BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
 }
 
 
-def write_bindings(solutions: Any, fmt: str, row_limit: int | None) -> Answer:
-    """Serialise SELECT solutions, cut at ``row_limit`` rows."""
+def fitting(sizes: Sequence[int], room: int, separator: int) -> int:
+    """How many of the first pieces (of ``sizes`` bytes, ``separator`` between) fit ``room``."""
+    used = 0
+    for count, size in enumerate(sizes):
+        used += size + (separator if count else 0)
+        if used > room:
+            return count
+    return len(sizes)
+
+
+def assemble(layout: Layout, names: Sequence[str], pieces: list[bytes], cut: Cut | None) -> bytes:
+    """The document of these rows."""
+    return layout.head(names, cut) + layout.separator.join(pieces) + layout.tail(cut)
+
+
+def write_bindings(
+    solutions: Any, fmt: str, row_limit: int | None, byte_limit: int | None = None
+) -> Answer:
+    """Serialise SELECT solutions, cut at ``row_limit`` rows and within ``byte_limit`` bytes.
+
+    Raises ``ResultTooLarge`` when not even the first row fits the byte limit.
+    """
+    layout = LAYOUTS[fmt]
     names = [variable.value for variable in solutions.variables]
     rows, cut = capped(solutions, row_limit)
-    body = BINDINGS_WRITERS[fmt](names, rows, row_limit, cut)
-    return Answer(body, fmt, BINDINGS, len(rows), cut, row_limit)
+    pieces = [layout.row(names, row) for row in rows]
+    marks = Cut(row_limit, byte_limit) if cut else None
+    body = assemble(layout, names, pieces, marks)
+    if byte_limit is None or len(body) <= byte_limit:
+        return Answer(body, fmt, BINDINGS, len(rows), cut, row_limit, byte_limit)
+    marks = Cut(row_limit, byte_limit)
+    room = byte_limit - len(layout.head(names, marks)) - len(layout.tail(marks))
+    kept = fitting([len(piece) for piece in pieces], room, len(layout.separator))
+    if kept == 0:
+        raise ResultTooLarge(str(byte_limit))
+    body = assemble(layout, names, pieces[:kept], marks)
+    return Answer(body, fmt, BINDINGS, kept, True, row_limit, byte_limit)
 
 
 # --- bindings through pyoxigraph's writer ------------------------------------------------------
@@ -298,30 +378,40 @@ class Unsure(Exception):
     """Raised from ``RowSink.write`` when rows may pass the cap but cannot be placed for sure."""
 
 
+class Oversize(Exception):
+    """Raised from ``RowSink.write`` once the bytes pass the byte limit: stop writing."""
+
+
 class RowSink(ABC):
     """A binary file for pyoxigraph's writer: keeps the bytes, counts rows, stops past the cap.
 
     ``rows`` is the number of rows started so far; ``cut_at``, once ``Full`` was raised, the
     offset where the first row past the cap starts; ``doubt``, whether rows may have gone
     uncounted (then ``rows`` is a lower bound and ``exact_rows`` parses the document).
+    Past ``byte_limit`` bytes, ``Oversize`` stops the writer; ``fit`` then finds the last
+    row boundary that keeps the closed document within the limit.
     """
 
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None, byte_limit: int | None = None) -> None:
+        self.limit, self.byte_limit = limit, byte_limit
         self.chunks: list[bytes] = []
         self.size = 0
         self.rows = 0
         self.cut_at: int | None = None
         self.doubt = False
+        self.stopped = False
 
     def write(self, data: bytes) -> int:
         """Keep a chunk (pyoxigraph writes about 8 KiB at a time) and count its rows."""
-        if self.cut_at is not None:
+        if self.cut_at is not None or self.stopped:
             raise Full  # the writer flushing its buffer after the stop: nothing more to keep
         chunk = bytes(data)
         start, self.size = self.size, self.size + len(chunk)
         self.chunks.append(chunk)
         self.scan(chunk, start)
+        if self.byte_limit is not None and self.size > self.byte_limit:
+            self.stopped = True
+            raise Oversize
         return len(chunk)
 
     def flush(self) -> None:
@@ -349,9 +439,37 @@ class RowSink(ABC):
         """The number of rows, parsing the document (only where ``doubt`` says so)."""
         return self.rows
 
-    @abstractmethod
     def cut(self) -> bytes:
         """The document closed right before the first row past the cap, marked as cut."""
+        assert self.cut_at is not None
+        return self.close(self.body(), self.cut_at, Cut(self.limit, self.byte_limit))
+
+    @abstractmethod
+    def close(self, body: bytes, offset: int, cut: Cut) -> bytes:
+        """``body`` closed right before the row starting at ``offset``, marked as cut."""
+
+    def overhead(self, cut: Cut) -> int:
+        """The bytes closing a cut document adds to the rows kept."""
+        return len(self.close(b"", 0, cut))
+
+    @abstractmethod
+    def boundary(self, body: bytes, room: int) -> int | None:
+        """The last offset at most ``room`` where a row starts (None: none does)."""
+
+    @abstractmethod
+    def rows_before(self, body: bytes, offset: int) -> int:
+        """The number of rows ``body`` holds before ``offset`` (a row boundary)."""
+
+    def fit(self, body: bytes, cut: Cut) -> tuple[bytes, int]:
+        """The document cut at the last row boundary that keeps it within the byte limit, and
+        its rows; ``ResultTooLarge`` when not even one row fits."""
+        assert cut.byte_limit is not None
+        room = cut.byte_limit - self.overhead(cut)
+        offset = self.boundary(body, room)
+        rows = self.rows_before(body, offset) if offset is not None else 0
+        if offset is None or rows == 0:
+            raise ResultTooLarge(str(cut.byte_limit))
+        return self.close(body, offset, cut), rows
 
 
 class JsonSink(RowSink):
@@ -367,8 +485,10 @@ class JsonSink(RowSink):
     ROW: ClassVar[re.Pattern[bytes]] = re.compile(rb'\{"[^"]*":\{"type":"')
     TRIPLE: ClassVar[bytes] = b':{"subject":{"type":"'
 
-    def __init__(self, limit: int | None, names: Sequence[str]) -> None:
-        super().__init__(limit)
+    def __init__(
+        self, limit: int | None, names: Sequence[str], byte_limit: int | None = None
+    ) -> None:
+        super().__init__(limit, byte_limit)
         longest = max((len(name.encode()) for name in names), default=0)
         self.reach = 24 + 6 * longest  # the longest match and the byte before; \u-escapes
         self.tail, self.empty = b"", 0
@@ -407,11 +527,24 @@ class JsonSink(RowSink):
             return self.rows
         return len(json.loads(body)["results"]["bindings"])
 
-    def cut(self) -> bytes:
+    def close(self, body: bytes, offset: int, cut: Cut) -> bytes:
         """Close the bindings and the results; the cut is said at the top level."""
-        assert self.cut_at is not None
-        mark = f',"truncated":true,"rowLimit":{self.limit}}}'.encode()
-        return self.body()[: self.cut_at] + b"]}" + mark
+        return body[:offset] + b"]}" + cut.json() + b"}"
+
+    def boundary(self, body: bytes, room: int) -> int | None:
+        """Where to cut before a row: before its comma, or right after the ``[``."""
+        end = room + 3
+        while (start := body.rfind(b'{"', 0, end)) > 0:
+            before = body[start - 1 : start]
+            offset = start - 1 if before == b"," else start
+            if before in (b",", b"[") and self.ROW.match(body, start) and offset <= room:
+                return offset
+            end = start + 1
+        return None
+
+    def rows_before(self, body: bytes, offset: int) -> int:
+        """Row starts before the offset (no ``{}`` row here: those go to the Python writer)."""
+        return self.count(body[:offset])
 
 
 class XmlSink(RowSink):
@@ -419,8 +552,8 @@ class XmlSink(RowSink):
 
     ROW: ClassVar[bytes] = b"<result>"
 
-    def __init__(self, limit: int | None) -> None:
-        super().__init__(limit)
+    def __init__(self, limit: int | None, byte_limit: int | None = None) -> None:
+        super().__init__(limit, byte_limit)
         self.tail = b""
 
     def scan(self, chunk: bytes, start: int) -> None:
@@ -438,12 +571,23 @@ class XmlSink(RowSink):
                 self.stop(start - (len(data) - len(chunk)) + position)
             position = data.find(self.ROW, position + 1)
 
-    def cut(self) -> bytes:
-        """Close the results; the cut is said in a comment before them, as in ``_xml_bindings``."""
-        assert self.cut_at is not None
-        kept = self.body()[: self.cut_at]
-        note = f"<!-- truncated: rowLimit={self.limit} -->".encode()
-        return kept.replace(b"<results>", note + b"<results>", 1) + b"</results></sparql>\n"
+    def close(self, body: bytes, offset: int, cut: Cut) -> bytes:
+        """Close the results; the cut is said in a comment before them, as in ``_xml_head``."""
+        kept = body[:offset].replace(b"<results>", cut.xml() + b"<results>", 1)
+        return kept + b"</results></sparql>\n"
+
+    def overhead(self, cut: Cut) -> int:
+        """The closing tags and the note inserted before the results."""
+        return super().overhead(cut) + len(cut.xml())
+
+    def boundary(self, body: bytes, room: int) -> int | None:
+        """The last ``<result>`` starting at most at ``room``."""
+        start = body.rfind(self.ROW, 0, room + len(self.ROW))
+        return start if start >= 0 else None
+
+    def rows_before(self, body: bytes, offset: int) -> int:
+        """``<result>`` elements before the offset."""
+        return body.count(self.ROW, 0, offset)
 
 
 class CsvSink(RowSink):
@@ -455,9 +599,9 @@ class CsvSink(RowSink):
 
     QUOTED: ClassVar[re.Pattern[bytes]] = re.compile(rb'"[^"]*"')
 
-    def __init__(self, limit: int | None) -> None:
-        super().__init__(limit)
-        self.lines, self.quoted, self.boundary = 0, False, -1
+    def __init__(self, limit: int | None, byte_limit: int | None = None) -> None:
+        super().__init__(limit, byte_limit)
+        self.lines, self.quoted, self.last_line = 0, False, -1
 
     def inside(self, chunk: bytes) -> int:
         """Line breaks of the chunk inside quoted values; updates ``quoted`` for the next."""
@@ -479,12 +623,12 @@ class CsvSink(RowSink):
         """Count line ends outside quotes; stop once a byte follows the cap's last line."""
         quoted = self.quoted
         found = chunk.count(b"\n") - self.inside(chunk)
-        if self.limit is not None and self.boundary < 0 and self.lines + found > self.limit:
-            self.boundary = self.line_end(chunk, start, quoted, self.limit + 1 - self.lines)
+        if self.limit is not None and self.last_line < 0 and self.lines + found > self.limit:
+            self.last_line = self.line_end(chunk, start, quoted, self.limit + 1 - self.lines)
         self.lines += found
         self.rows = max(self.lines - 1, 0)
-        if 0 <= self.boundary < self.size:
-            self.stop(self.boundary)  # a byte after the cap's last line: one row too many
+        if 0 <= self.last_line < self.size:
+            self.stop(self.last_line)  # a byte after the cap's last line: one row too many
 
     @staticmethod
     def line_end(chunk: bytes, start: int, quoted: bool, wanted: int) -> int:
@@ -500,57 +644,144 @@ class CsvSink(RowSink):
             position += len(part) + 1
         raise AssertionError("fewer line breaks than counted")
 
-    def cut(self) -> bytes:
-        """The header and the rows up to the cap (CSV has no place to say it was cut)."""
-        assert self.cut_at is not None
-        return self.body()[: self.cut_at]
+    def close(self, body: bytes, offset: int, cut: Cut) -> bytes:
+        """The header and the rows before the offset (CSV has no place to say it was cut)."""
+        return body[:offset]
+
+    def boundary(self, body: bytes, room: int) -> int | None:
+        """The offset after the last line break outside quotes within ``room`` bytes."""
+        end = body.rfind(b"\n", 0, room)
+        quotes = body.count(b'"', 0, max(end, 0))
+        while end >= 0 and quotes % 2:  # inside a quoted value: the line break before
+            before = body.rfind(b"\n", 0, end)
+            quotes -= body.count(b'"', max(before, 0), end)
+            end = before
+        return end + 1 if end >= 0 else None
+
+    def rows_before(self, body: bytes, offset: int) -> int:
+        """Lines outside quotes before the offset, less the header."""
+        data = body[:offset]
+        return max(data.count(b"\n") - CsvSink(None).inside(data) - 1, 0)
 
 
-def sink_for(fmt: str, names: Sequence[str], limit: int | None) -> RowSink:
+def sink_for(
+    fmt: str, names: Sequence[str], limit: int | None, byte_limit: int | None = None
+) -> RowSink:
     """The sink counting rows of a native format."""
     if fmt == "json":
-        return JsonSink(limit, names)
+        return JsonSink(limit, names, byte_limit)
     if fmt == "xml":
-        return XmlSink(limit)
-    return CsvSink(limit)
+        return XmlSink(limit, byte_limit)
+    return CsvSink(limit, byte_limit)
 
 
 def write_solutions(
-    solutions: Any, fmt: str, row_limit: int | None, again: Callable[[], Any]
+    solutions: Any,
+    fmt: str,
+    row_limit: int | None,
+    again: Callable[[], Any],
+    byte_limit: int | None = None,
 ) -> Answer:
     """Serialise SELECT solutions with pyoxigraph's writer where it has the format.
 
-    ``again`` runs the query anew: when the rows cannot be counted for sure, the Python
-    writers take over, and the first solutions are gone with the native writer.
+    ``again`` runs the query anew: when the rows cannot be counted or cut for sure, the Python
+    writers take over, and the first solutions are gone with the native writer. The writer
+    stops once the bytes pass ``byte_limit``: the document is cut at the last row that fits.
     """
     native = NATIVE_FORMATS.get(fmt)
     if native is None:
-        return write_bindings(solutions, fmt, row_limit)
+        return write_bindings(solutions, fmt, row_limit, byte_limit)
     names = [variable.value for variable in solutions.variables]
-    sink = sink_for(fmt, names, row_limit)
+    sink = sink_for(fmt, names, row_limit, byte_limit)
+    cut = Cut(row_limit, byte_limit)
     try:
         solutions.serialize(sink, native)
     except Full:
-        assert row_limit is not None
-        return Answer(sink.cut(), fmt, BINDINGS, row_limit, True, row_limit)
+        assert sink.cut_at is not None and row_limit is not None
+        body = sink.cut()
+        if byte_limit is not None and len(body) > byte_limit:
+            body, rows = sink.fit(sink.body()[: sink.cut_at], cut)
+            return Answer(body, fmt, BINDINGS, rows, True, row_limit, byte_limit)
+        return Answer(body, fmt, BINDINGS, row_limit, True, row_limit, byte_limit)
+    except Oversize:
+        if sink.doubt:
+            return write_bindings(again(), fmt, row_limit, byte_limit)
+        body, rows = sink.fit(sink.body(), cut)
+        return Answer(body, fmt, BINDINGS, rows, True, row_limit, byte_limit)
     except Unsure:
-        return write_bindings(again(), fmt, row_limit)
+        return write_bindings(again(), fmt, row_limit, byte_limit)
     body = sink.body()
     rows = sink.exact_rows(body)
     if row_limit is not None and rows > row_limit:
-        return write_bindings(again(), fmt, row_limit)
-    return Answer(body, fmt, BINDINGS, rows, False, row_limit)
+        return write_bindings(again(), fmt, row_limit, byte_limit)
+    return Answer(body, fmt, BINDINGS, rows, False, row_limit, byte_limit)
 
 
-def write_boolean(value: Any, fmt: str, row_limit: int | None) -> Answer:
-    """Serialise an ASK answer."""
-    return Answer(BOOLEAN_WRITERS[fmt](bool(value)), fmt, BOOLEAN, 1, False, row_limit)
+def write_boolean(
+    value: Any, fmt: str, row_limit: int | None, byte_limit: int | None = None
+) -> Answer:
+    """Serialise an ASK answer (a few dozen bytes: only an absurd byte limit refuses it)."""
+    body = BOOLEAN_WRITERS[fmt](bool(value))
+    if byte_limit is not None and len(body) > byte_limit:
+        raise ResultTooLarge(str(byte_limit))
+    return Answer(body, fmt, BOOLEAN, 1, False, row_limit, byte_limit)
 
 
 def write_graph(
-    triples: Iterable[Any], fmt: str, row_limit: int | None, prefixes: dict[str, str]
+    triples: Iterable[Any],
+    fmt: str,
+    row_limit: int | None,
+    byte_limit: int | None = None,
+    *,
+    prefixes: dict[str, str] | None = None,
 ) -> Answer:
-    """Serialise CONSTRUCT/DESCRIBE triples, cut at ``row_limit`` triples."""
-    kept, cut = capped(triples, row_limit)
-    body = ox.serialize(kept, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""
-    return Answer(body, fmt, GRAPH, len(kept), cut, row_limit)
+    """Serialise CONSTRUCT/DESCRIBE triples, cut at ``row_limit`` triples and within
+    ``byte_limit`` bytes; ``ResultTooLarge`` when not even the first triple fits.
+
+    Turtle, JSON-LD and RDF/XML group triples, so a cut document is not a prefix of the whole
+    one: past the byte limit, the longest run of first triples that fits is found by halving
+    (its size grows with the number of triples).
+    """
+    kept, cut = taken(triples, row_limit, byte_limit)
+    body = _graph(kept, fmt, prefixes)
+    if byte_limit is None or len(body) <= byte_limit:
+        return Answer(body, fmt, GRAPH, len(kept), cut, row_limit, byte_limit)
+    fits, over = 0, len(kept)  # the first ``fits`` triples fit, the first ``over`` do not
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if len(_graph(kept[:middle], fmt, prefixes)) <= byte_limit:
+            fits = middle
+        else:
+            over = middle
+    if fits == 0:
+        raise ResultTooLarge(str(byte_limit))
+    body = _graph(kept[:fits], fmt, prefixes)
+    return Answer(body, fmt, GRAPH, fits, True, row_limit, byte_limit)
+
+
+#: The triples of a result stop being read once their N-Triples would take this many times
+#: the byte limit (Turtle may write them in less, JSON-LD and RDF/XML in a little more: the
+#: halving of ``write_graph`` then finds the cut). Reading on would only hold more memory.
+GRAPH_READ_AHEAD = 1
+
+
+def taken(
+    triples: Iterable[Any], row_limit: int | None, byte_limit: int | None
+) -> tuple[list[Any], bool]:
+    """The first triples, at most ``row_limit`` and about ``GRAPH_READ_AHEAD`` times the byte
+    limit in N-Triples, and whether more were there."""
+    if byte_limit is None:
+        return capped(triples, row_limit)
+    kept: list[Any] = []
+    size, most = 0, GRAPH_READ_AHEAD * byte_limit
+    for triple in triples:
+        size += len(str(triple)) + 3  # " .\n"
+        if (row_limit is not None and len(kept) == row_limit) or (kept and size > most):
+            return kept, True
+        kept.append(triple)
+    return kept, False
+
+
+def _graph(triples: list[Any], fmt: str, prefixes: dict[str, str] | None) -> bytes:
+    """Triples in a graph format."""
+    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes) or b""

@@ -37,8 +37,8 @@ Row = dict[str, Node]
 #: Prefixes the Turtle and RDF/XML of CONSTRUCT results use.
 RESULT_PREFIXES: dict[str, str] = {name: str(namespace) for name, namespace in PREFIXES.items()}
 
-#: How each kind of result is written: (result, format, row limit) -> Answer.
-WRITERS: dict[str, Callable[[Any, str, int | None], Answer]] = {
+#: How each kind of result is written: (result, format, row limit, byte limit) -> Answer.
+WRITERS: dict[str, Callable[[Any, str, int | None, int | None], Answer]] = {
     BINDINGS: write_bindings,
     BOOLEAN: write_boolean,
     GRAPH: partial(write_graph, prefixes=RESULT_PREFIXES),
@@ -59,13 +59,15 @@ class Dataset:
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query to answer as bytes: the text, the dataset, one format per kind, a row cap."""
+    """A query to answer as bytes: the text, the dataset, one format per kind, a row cap and
+    a byte cap."""
 
     query: str
     formats: Mapping[str, str] = field(default_factory=dict)
     dataset: Dataset | None = None
     row_limit: int | None = None
     base_iri: str | None = None
+    byte_limit: int | None = None
 
 
 class Store(ABC):
@@ -173,8 +175,8 @@ class OxigraphStore(Store):
         try:
             if kind == BINDINGS:  # pyoxigraph's own writer; the query runs again if it must
                 again = partial(self.raw_query, request.query, **options)
-                return write_solutions(result, fmt, request.row_limit, again)
-            return WRITERS[kind](result, fmt, request.row_limit)
+                return write_solutions(result, fmt, request.row_limit, again, request.byte_limit)
+            return WRITERS[kind](result, fmt, request.row_limit, request.byte_limit)
         except OSError as error:
             raise QueryEvaluationError(str(error)) from error
 

@@ -35,7 +35,7 @@ from . import (
     sparql,
 )
 from .bodytimeout import BodyDeadline
-from .service import ROW_LIMIT_HEADER, TRUNCATED_HEADER
+from .service import BYTE_LIMIT_HEADER, ROW_LIMIT_HEADER, TRUNCATED_HEADER
 
 BLUEPRINTS = (
     sparql.bp,
@@ -52,7 +52,9 @@ BLUEPRINTS = (
 )
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"{ROW_LIMIT_HEADER}, {TRUNCATED_HEADER}, Retry-After",
+    "Access-Control-Expose-Headers": (
+        f"{ROW_LIMIT_HEADER}, {BYTE_LIMIT_HEADER}, {TRUNCATED_HEADER}, Retry-After"
+    ),
 }
 CACHEABLE = ("GET", "HEAD")
 PREFLIGHT_HEADERS = {

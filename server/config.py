@@ -57,6 +57,8 @@ SETTINGS: dict[str, Setting] = {
     "QUERY_WORKERS": Setting(4, int, "query processes per web process (long + light lanes)"),
     "QUERY_LIGHT_SECONDS": Setting(0.5, float, "seconds after which a query is long (niced)"),
     "QUERY_LONG_SLOTS": Setting(1, int, "long queries at once per web process; more get a 503"),
+    "QUERY_MEMORY_MB": Setting(512, int, "MiB of data a query process may take (503); 0: no cap"),
+    "MAX_RESULT_BYTES": Setting(16_000_000, int, "bytes a result may have; cut, visibly; 0: none"),
     "TRUSTED_PROXIES": Setting(0, int, "reverse proxies whose X-Forwarded-For is trusted"),
     "CACHE_DIR": Setting(None, Path, "where gzip copies of dumps are kept ({DATA_DIR}/cache)"),
     "HTTP_MAX_AGE": Setting(60, int, "seconds caches may reuse a page or result; 0: revalidate"),
@@ -100,7 +102,13 @@ POSITIVE = (
     "MAX_QUERY_TRIPLES",
     "MAX_QUERY_PATTERNS",
 )
-NON_NEGATIVE = ("RATE_LIMIT", "TRUSTED_PROXIES", "HTTP_MAX_AGE", "PAGE_CACHE_BYTES")
+NON_NEGATIVE = (
+    "RATE_LIMIT",
+    "TRUSTED_PROXIES",
+    "HTTP_MAX_AGE",
+    "PAGE_CACHE_BYTES",
+    "MAX_RESULT_BYTES",
+)
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -130,6 +138,21 @@ def check(values: Mapping[str, Any]) -> None:
         if values[name] < 0:
             raise ConfigError(f"{name} must be zero or positive, not {values[name]!r}")
     check_lanes(values)
+    check_memory(values)
+
+
+#: A query process takes about 200 MiB of data idle (its interpreter, the store's threads and
+#: caches); below 320 MiB it failed to open the seed store. Smaller caps are refused.
+MIN_QUERY_MEMORY_MB = 384
+
+
+def check_memory(values: Mapping[str, Any]) -> None:
+    """A memory cap must leave a query process room to open the store and answer."""
+    memory = values["QUERY_MEMORY_MB"]
+    if memory < 0 or 0 < memory < MIN_QUERY_MEMORY_MB:
+        raise ConfigError(
+            f"QUERY_MEMORY_MB must be 0 (no cap) or at least {MIN_QUERY_MEMORY_MB}, not {memory!r}"
+        )
 
 
 def check_lanes(values: Mapping[str, Any]) -> None:

@@ -16,6 +16,7 @@ from cls_kg.graph.errors import (
     AdminDisabled,
     ClsKgError,
     FederationError,
+    MemoryLimitExceeded,
     NoBuildError,
     NotAcceptable,
     NotAuthorised,
@@ -24,6 +25,7 @@ from cls_kg.graph.errors import (
     QuerySyntaxError,
     QueryTimeout,
     RateLimited,
+    ResultTooLarge,
     StoreBusy,
     StoreError,
     StoreUnavailable,
@@ -47,6 +49,8 @@ STATUS: dict[type[ClsKgError], int] = {
     RateLimited: 429,
     QueryTimeout: 503,
     StoreBusy: 503,
+    MemoryLimitExceeded: 503,
+    ResultTooLarge: 503,
     NoBuildError: 503,
     StoreUnavailable: 503,
     AdminDisabled: 404,
@@ -57,7 +61,7 @@ STATUS: dict[type[ClsKgError], int] = {
 }
 
 #: 503s of the service's situation rather than of its code: not logged as errors.
-EXPECTED = (QueryTimeout, StoreBusy, NoBuildError)
+EXPECTED = (QueryTimeout, StoreBusy, NoBuildError, MemoryLimitExceeded, ResultTooLarge)
 
 #: Seconds a client should wait before trying again, per error (a 429 says its own).
 RETRY_AFTER: dict[type[ClsKgError], str] = {StoreUnavailable: "5", NoBuildError: "30"}

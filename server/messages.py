@@ -46,6 +46,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "in a few seconds (Retry-After header), or narrow it down (more specific patterns, "
         "LIMIT).",
     },
+    "memory-limit": {
+        "fr": "La requête a demandé plus que les {detail} Mio de mémoire permis à une requête "
+        "(CLS_KG_QUERY_MEMORY_MB) et a été arrêtée. Restreignez-la (moins de valeurs calculées, "
+        "chaînes plus courtes, LIMIT) ou téléchargez les dumps.",
+        "en": "The query needed more than the {detail} MiB of memory a query may take "
+        "(CLS_KG_QUERY_MEMORY_MB) and was stopped. Narrow it down (fewer computed values, "
+        "shorter strings, LIMIT) or download the dumps.",
+    },
+    "result-too-large": {
+        "fr": "Le résultat dépasse la taille permise de {detail} octets (CLS_KG_MAX_RESULT_BYTES) "
+        "dès sa première ligne : rien ne peut en être envoyé. Demandez moins de variables ou des "
+        "valeurs plus courtes, ou téléchargez les dumps.",
+        "en": "The result is larger than the {detail} bytes allowed (CLS_KG_MAX_RESULT_BYTES) "
+        "from its first row on: none of it can be sent. Ask for fewer variables or shorter "
+        "values, or download the dumps.",
+    },
+    "client-heavy-busy": {
+        "fr": "Une requête longue de votre adresse est déjà en cours : le service en exécute une "
+        "à la fois par adresse. Réessayez dans {detail} s, quand elle aura répondu.",
+        "en": "A long query from your address is already running: the service runs one at a "
+        "time per address. Try again in {detail} s, once it has answered.",
+    },
+    "heavy-busy": {
+        "fr": "Les requêtes longues de plusieurs adresses occupent déjà les {detail} places qui "
+        "leur sont réservées ; votre adresse prend son tour : réessayez dans quelques secondes "
+        "(en-tête Retry-After).",
+        "en": "Long queries from several addresses already take the {detail} places set aside "
+        "for them; your address takes its turn: try again in a few seconds (Retry-After "
+        "header).",
+    },
     "no-build": {
         "fr": "Aucun graphe n'est encore publié : lancez « cls-kg build ». ({detail})",
         "en": "No graph is published yet: run 'cls-kg build'. ({detail})",

@@ -28,6 +28,13 @@ Two lanes, so that light queries and pages never queue behind pathological ones:
 Idle workers are a stack: the worker that answered last takes the next job, so that queries
 find a warm store cache (each process has its own), and new workers wait at the bottom.
 
+Many heavy clients: a client whose query ran long is *heavy* for a while, and the queries of
+heavy clients share half the workers, one each at a time, round-robin (``fairness.py``).
+
+Memory: each worker's data is capped (``QUERY_MEMORY_MB``, ``worker.cap_memory``); a query
+past the cap kills its worker, and the client gets a 503 saying so (``MemoryLimitExceeded``)
+rather than an unexpected stop, while a fresh worker takes its place.
+
 Every replacement (deadline, refusal, retirement, crash) is started in the background, never
 on the request's path, and forks from a *fork server*: one clean process per web process,
 started once, that has already imported the worker's code, so that a new worker is ready in
@@ -51,10 +58,11 @@ from dataclasses import dataclass
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from typing import Any
 
-from cls_kg.graph.errors import QueryTimeout, StoreBusy, StoreError
+from cls_kg.graph.errors import MemoryLimitExceeded, QueryTimeout, StoreBusy, StoreError
 from cls_kg.graph.store import Store
 
 from . import worker
+from .fairness import Fairness
 
 #: "forkserver" rather than "fork": the web process has threads, and a forked copy of a
 #: locked mutex never unlocks. The fork server is a fresh single-threaded interpreter (like
@@ -107,6 +115,8 @@ class Lanes:
 
     light: float = 0.5
     long_slots: int = 1
+    #: The cap on each worker's data, in MiB (0: none).
+    memory_mb: int = 0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Lanes:
@@ -114,7 +124,13 @@ class Lanes:
         return cls(
             float(config.get("QUERY_LIGHT_SECONDS", cls.light)),
             int(config.get("QUERY_LONG_SLOTS", cls.long_slots)),
+            int(config.get("QUERY_MEMORY_MB", cls.memory_mb)),
         )
+
+    @property
+    def memory(self) -> int | None:
+        """The cap on each worker's data in bytes; None when there is none."""
+        return self.memory_mb << 20 if self.memory_mb else None
 
 
 def threads_of(pid: int) -> list[int]:
@@ -189,10 +205,12 @@ def niceness(pid: int) -> int:
 class Worker:
     """One query process and our end of its pipe."""
 
-    def __init__(self, opener: Callable[[], Store]) -> None:
+    def __init__(self, opener: Callable[[], Store], memory_mb: int = 0) -> None:
+        self.memory_mb = memory_mb
         self.conn, child = CONTEXT.Pipe()
+        memory = memory_mb << 20 if memory_mb else None
         self.process: ForkServerProcess = CONTEXT.Process(
-            target=worker.main, args=(child, opener), name="cls-kg-query", daemon=True
+            target=worker.main, args=(child, opener, memory), name="cls-kg-query", daemon=True
         )
         self.process.start()
         child.close()
@@ -207,7 +225,7 @@ class Worker:
         try:
             self.conn.send(job)
         except (EOFError, OSError) as error:
-            raise StoreError(f"the query process stopped unexpectedly ({error!r})") from error
+            raise self.death(error) from error
 
     def wait(self, timeout: float) -> worker.Reply | None:
         """The reply of the job sent; None when ``timeout`` seconds passed first."""
@@ -216,8 +234,15 @@ class Worker:
                 return None
             reply: worker.Reply = self.conn.recv()
         except (EOFError, OSError) as error:
-            raise StoreError(f"the query process stopped unexpectedly ({error!r})") from error
+            raise self.death(error) from error
         return reply
+
+    def death(self, error: BaseException) -> StoreError:
+        """What the worker's end means: its memory cap, or an unexpected stop."""
+        self.process.join(REAP_SECONDS)  # the pipe closes as it dies: its status follows
+        if self.memory_mb and worker.died_of_memory(self.process.exitcode):
+            return MemoryLimitExceeded(str(self.memory_mb))
+        return StoreError(f"the query process stopped unexpectedly ({error!r})")
 
     def ask(self, job: worker.Job, timeout: float) -> worker.Reply | None:
         """Send a job and wait for the reply; None when the deadline passed first."""
@@ -248,17 +273,36 @@ class WorkerPool:
         self.lock = threading.Lock()
         #: Process id -> deadline (monotonic) of the long queries running now, one per slot.
         self.long: dict[int, float] = {}
+        #: The heavy clients and their lane: half the workers (at least one).
+        self.fairness = Fairness(max(1, size // 2))
         for _ in range(size):
-            self.idle.put(Worker(opener), warm=False)
+            self.idle.put(self.new_worker(), warm=False)
 
-    def call(self, job: worker.Job, timeout: float) -> Any:
-        """Run a job within ``timeout`` seconds; raises what the job raised."""
+    def new_worker(self) -> Worker:
+        """A worker under this pool's memory cap."""
+        return Worker(self.opener, self.lanes.memory_mb)
+
+    def call(self, job: worker.Job, timeout: float, client: str | None = None) -> Any:
+        """Run a job within ``timeout`` seconds; raises what the job raised.
+
+        ``client`` (an address) puts a client's query under the fair shares of heavy work.
+        """
+        heavy = client is not None and isinstance(job, worker.UserQuery)
+        ticket = heavy and self.fairness.admit(str(client))
+        try:
+            return self.call_now(job, timeout, client if heavy else None)
+        finally:
+            if ticket:
+                self.fairness.release(str(client))
+
+    def call_now(self, job: worker.Job, timeout: float, client: str | None) -> Any:
+        """Run a job on the next idle worker; ``client`` is marked heavy if it runs long."""
         try:
             busy = self.idle.get(timeout=timeout)
         except queue.Empty:
             raise StoreBusy(seconds(timeout)) from None
         try:
-            reply = self.run(busy, job, timeout)
+            reply = self.run(busy, job, timeout, client)
         except BaseException:
             self.replace(busy)  # a crash, a refusal, or this thread interrupted mid-job
             raise
@@ -267,7 +311,9 @@ class WorkerPool:
             raise value
         return value
 
-    def run(self, busy: Worker, job: worker.Job, timeout: float) -> worker.Reply:
+    def run(
+        self, busy: Worker, job: worker.Job, timeout: float, client: str | None = None
+    ) -> worker.Reply:
         """The job's reply; the worker goes back to the idle ones, or is retired if reniced."""
         started = time.monotonic()
         busy.send(job)
@@ -285,6 +331,8 @@ class WorkerPool:
                 self.idle.put(busy)
             return reply
         if light < timeout:  # a long query: a slot, or stopped now
+            if client is not None:
+                self.fairness.mark(client)
             deadline = started + timeout
             self.promote(busy, deadline)
             try:
@@ -335,7 +383,7 @@ class WorkerPool:
         pause = 0.1
         while True:
             try:
-                fresh = Worker(self.opener)
+                fresh = self.new_worker()
             except OSError as error:  # out of processes or memory: try again a bit later
                 log.warning("cannot start a query process (%r); retrying", error)
             else:

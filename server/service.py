@@ -17,6 +17,7 @@ from .store import get_store
 
 TRUNCATED_HEADER = "X-CLS-Result-Truncated"
 ROW_LIMIT_HEADER = "X-CLS-Row-Limit"
+BYTE_LIMIT_HEADER = "X-CLS-Byte-Limit"
 
 
 def query_text(operation: Operation) -> str:
@@ -37,8 +38,10 @@ def run(operation: Operation, formats: Mapping[str, str], row_limit: int | None 
 
 
 def respond(answer: Answer) -> Response:
-    """The HTTP response of an answer; the row cap is always announced, and any cut."""
+    """The HTTP response of an answer; the row and byte caps are always announced, and any cut."""
     response = Response(answer.body, 200, content_type=media_type(answer.format))
     response.headers[ROW_LIMIT_HEADER] = str(answer.row_limit)
+    if answer.byte_limit is not None:
+        response.headers[BYTE_LIMIT_HEADER] = str(answer.byte_limit)
     response.headers[TRUNCATED_HEADER] = "true" if answer.truncated else "false"
     return response

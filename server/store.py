@@ -7,7 +7,9 @@ Two backends, chosen by configuration (``STORE_URL``), from the ``BACKENDS`` tab
 - ``remote``: a SPARQL 1.1 store a version was published to (``cls-kg publish``), through
   ``RemoteStore``; queries run over HTTP from the web process, with the deadline as timeout.
 
-Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``).
+Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``), and
+cap their results at ``MAX_RESULT_BYTES``; on the embedded store, a client's queries also
+take their fair share of the workers (``fairness.py``), by the address of the request.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from cls_kg.graph.build import VERSIONS as VERSIONS_DIR
 from cls_kg.graph.build import current_version
@@ -35,14 +37,26 @@ from .worker import Call, UserQuery
 
 
 class PooledStore(Store):
-    """The served store: each call is a job for a worker, stopped at ``timeout`` seconds."""
+    """The served store: each call is a job for a worker, stopped at ``timeout`` seconds.
 
-    def __init__(self, pool: WorkerPool, timeout: float, allowlist: tuple[str, ...]) -> None:
+    ``client`` is the address of the request being served (None outside a request).
+    """
+
+    def __init__(
+        self,
+        pool: WorkerPool,
+        timeout: float,
+        allowlist: tuple[str, ...],
+        byte_limit: int | None = None,
+        client: str | None = None,
+    ) -> None:
         self.pool, self.timeout, self.allowlist = pool, timeout, allowlist
+        self.byte_limit, self.client = byte_limit, client
 
     def answer(self, request: QueryRequest) -> Answer:
         """A client's query, checked against the safety rules, run and serialised."""
-        answer: Answer = self.pool.call(UserQuery(request, self.allowlist), self.timeout)
+        job = UserQuery(capped(request, self.byte_limit), self.allowlist)
+        answer: Answer = self.pool.call(job, self.timeout, self.client)
         return answer
 
     def call(self, method: str, *args: Any) -> Any:
@@ -92,15 +106,35 @@ class Versions:
 VERSIONS = Versions()
 
 
+def capped(request: QueryRequest, byte_limit: int | None) -> QueryRequest:
+    """The request under the service's byte cap, unless it has a tighter one."""
+    if byte_limit is None or (request.byte_limit is not None and request.byte_limit < byte_limit):
+        return request
+    return replace(request, byte_limit=byte_limit)
+
+
+def byte_limit(config: Mapping[str, Any]) -> int | None:
+    """The cap on a result's bytes (None: MAX_RESULT_BYTES is 0, no cap)."""
+    return int(config.get("MAX_RESULT_BYTES", 0)) or None
+
+
+def client_address() -> str | None:
+    """The address of the request's client, as the rate limit sees it (after ProxyFix)."""
+    return (request.remote_addr or "-") if has_request_context() else None
+
+
 class DirectStore(Store):
     """A store called from the web process (remote: HTTP has its own deadline), policy first."""
 
-    def __init__(self, store: Store, allowlist: tuple[str, ...]) -> None:
-        self.store, self.allowlist = store, allowlist
+    def __init__(
+        self, store: Store, allowlist: tuple[str, ...], byte_limit: int | None = None
+    ) -> None:
+        self.store, self.allowlist, self.byte_limit = store, allowlist, byte_limit
 
     def answer(self, request: QueryRequest) -> Answer:
         """A client's query, checked against the safety rules, run and serialised."""
-        answer: Answer = UserQuery(request, self.allowlist).run(self.store)
+        job = UserQuery(capped(request, self.byte_limit), self.allowlist)
+        answer: Answer = job.run(self.store)
         return answer
 
     def select(self, query: str) -> list[Row]:
@@ -161,7 +195,13 @@ class Embedded(Backend):
         opener = partial(OxigraphStore.open_read_only, version / "store")
         lanes = Lanes.from_config(config)
         pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"], lanes)
-        return PooledStore(pool, config["QUERY_TIMEOUT"], config["SERVICE_ALLOWLIST"])
+        return PooledStore(
+            pool,
+            config["QUERY_TIMEOUT"],
+            config["SERVICE_ALLOWLIST"],
+            byte_limit(config),
+            client_address(),
+        )
 
     def served(self, config: Mapping[str, Any]) -> Served:
         """The folder ``current`` points at, and its manifest."""
@@ -196,7 +236,7 @@ class Remote(Backend):
 
     def store(self, config: Mapping[str, Any]) -> Store:
         """The remote store, behind the safety rules."""
-        return DirectStore(self.remote(config), config["SERVICE_ALLOWLIST"])
+        return DirectStore(self.remote(config), config["SERVICE_ALLOWLIST"], byte_limit(config))
 
     def served(self, config: Mapping[str, Any]) -> Served:
         """The version the store's pointer names, and the manifest published with it."""

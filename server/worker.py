@@ -3,10 +3,18 @@
 A query in pyoxigraph cannot be interrupted, so each runs here, in a process of its own that
 the web process can kill when the deadline passes (see ``pool.py``). Results are serialised
 here too, so only bytes cross the pipe.
+
+The process's memory is capped (``RLIMIT_DATA``: its heap and private writable mappings, not
+the store's files, which RocksDB reads rather than maps, nor reserved address space). A query
+past the cap dies: Rust aborts on a failed allocation (SIGABRT), and a ``MemoryError`` of
+Python ends the process with ``MEMORY_EXIT``; the pool recognises both (``died_of_memory``)
+and answers the designed message, then starts a fresh process.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -61,6 +69,27 @@ class UserQuery:
 Job = Call | UserQuery
 Reply = tuple[str, Any]
 
+#: The exit status of a query process that ran out of memory in Python code.
+MEMORY_EXIT = 75
+
+#: How a query process that hit its memory cap ends: Rust's allocation failure aborts.
+MEMORY_DEATHS = (MEMORY_EXIT, -signal.SIGABRT)
+
+
+def died_of_memory(exitcode: int | None) -> bool:
+    """Whether a query process's exit status is the one of a failed allocation."""
+    return exitcode in MEMORY_DEATHS
+
+
+def cap_memory(limit: int | None) -> None:
+    """Cap this process's data segment at ``limit`` bytes (None: no cap)."""
+    if limit is None:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
 
 def perform(store: Store | ClsKgError, job: Job) -> Reply:
     """Run one job; errors of the project travel back to the web process as values."""
@@ -72,9 +101,19 @@ def perform(store: Store | ClsKgError, job: Job) -> Reply:
         return ("error", error)
 
 
-def main(conn: Connection, opener: Callable[[], Store]) -> None:
-    """Open the store, then answer jobs until the pipe closes (the web process went away)."""
+def main(conn: Connection, opener: Callable[[], Store], memory: int | None = None) -> None:
+    """Open the store, then answer jobs until the pipe closes (the web process went away);
+    ``memory`` caps the process's data in bytes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    cap_memory(memory)
+    try:
+        serve(conn, opener)
+    except MemoryError:
+        os._exit(MEMORY_EXIT)  # nothing can be trusted to allocate now: no clean-up
+
+
+def serve(conn: Connection, opener: Callable[[], Store]) -> None:
+    """Open the store, then answer jobs until the pipe closes."""
     try:
         store: Store | ClsKgError = opener()
     except ClsKgError as error:

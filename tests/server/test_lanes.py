@@ -23,6 +23,7 @@ from cls_kg.graph.results import BINDINGS
 from cls_kg.graph.store import OxigraphStore, QueryRequest
 from cls_kg.server import config
 from cls_kg.server import pool as pool_module
+from cls_kg.server.fairness import RETRY_SECONDS, ClientBusy, Fairness, HeavyBusy
 from cls_kg.server.pool import (
     EARLY_FRACTION,
     LOW_PRIORITY,
@@ -280,7 +281,7 @@ def test_lane_settings_and_defaults() -> None:
     assert defaults["QUERY_WORKERS"] > defaults["QUERY_LONG_SLOTS"]
     read = config.load({"CLS_KG_QUERY_LIGHT_SECONDS": "0.25", "CLS_KG_QUERY_LONG_SLOTS": "2"}, {})
     assert (read["QUERY_LIGHT_SECONDS"], read["QUERY_LONG_SLOTS"]) == (0.25, 2)
-    assert Lanes.from_config(read) == Lanes(0.25, 2)
+    assert Lanes.from_config(read) == Lanes(0.25, 2, memory_mb=512)
     assert settings(QUERY_WORKERS=1, QUERY_LONG_SLOTS=1)["QUERY_WORKERS"] == 1  # no light lane
 
 
@@ -320,3 +321,102 @@ def test_gunicorn_threads_leave_room_beside_the_query_processes() -> None:
     chosen = serve.options("127.0.0.1", 8000, 2, serve.threads_for(workers), 30.0)
     assert chosen["worker_class"] == serve.WORKER_CLASS  # gthread, requests read by its loop
     assert chosen["threads"] > workers
+
+
+# --- fair shares of heavy work between clients (fairness.py) ----------------------------------
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fairness(slots: int = 2) -> tuple[Fairness, Clock]:
+    """Fair shares with ``slots`` heavy-lane slots, on a hand-moved clock."""
+    clock = Clock()
+    return Fairness(slots, clock, heavy_seconds=60, wait_seconds=3), clock
+
+
+def test_clients_that_never_ran_long_do_not_enter_the_heavy_lane() -> None:
+    shares, _ = fairness(slots=1)
+    assert [shares.admit(f"10.0.0.{n}") for n in range(20)] == [False] * 20
+    assert not shares.running
+
+
+def test_a_heavy_client_runs_one_query_at_a_time() -> None:
+    shares, _ = fairness()
+    shares.mark("a")
+    assert shares.admit("a") is True
+    with pytest.raises(ClientBusy) as refused:
+        shares.admit("a")
+    assert refused.value.detail == str(RETRY_SECONDS)  # 429 with Retry-After
+    shares.release("a")
+    assert shares.admit("a") is True
+
+
+def test_heavy_clients_share_the_slots_round_robin() -> None:
+    shares, clock = fairness(slots=2)
+    for client in "abcd":
+        shares.mark(client)
+    assert shares.admit("a") and shares.admit("b")
+    for client in "cd":  # full: refused, and queued in this order
+        with pytest.raises(HeavyBusy):
+            shares.admit(client)
+    shares.release("a")
+    clock.now += 1
+    with pytest.raises(HeavyBusy):  # a's slot is promised to c, refused first
+        shares.admit("a")
+    assert shares.admit("c") is True
+    shares.release("b")
+    with pytest.raises(HeavyBusy):  # then to d, then a (queued after d)
+        shares.admit("b")
+    assert shares.admit("d") is True
+    shares.release("c")
+    assert shares.admit("a") is True
+    assert list(shares.waiting) == ["b"]
+
+
+def test_a_queued_client_that_does_not_come_back_loses_its_place() -> None:
+    shares, clock = fairness(slots=1)
+    for client in "abc":
+        shares.mark(client)
+    assert shares.admit("a")
+    with pytest.raises(HeavyBusy):
+        shares.admit("b")
+    shares.release("a")
+    clock.now += 3.5  # b waited longer than wait_seconds without coming back
+    assert shares.admit("c") is True
+    assert "b" not in shares.waiting
+
+
+def test_a_client_is_heavy_for_a_while_after_its_last_long_query() -> None:
+    shares, clock = fairness(slots=1)
+    shares.mark("a")
+    clock.now += 59
+    assert shares.admit("a") is True
+    shares.release("a")
+    clock.now += 2
+    assert shares.admit("a") is False  # light again: no slot taken
+    assert not shares.running
+
+
+def test_the_pool_marks_a_client_whose_query_runs_long(pool: WorkerPool) -> None:
+    with pytest.raises(QueryTimeout):
+        pool.call(query(PATHOLOGICAL), LIGHT * 2, client="10.1.1.1")
+    assert pool.fairness.heavy.get("10.1.1.1", 0) > time.monotonic()
+    assert "10.1.1.2" not in pool.fairness.heavy
+    assert pool.call(query("SELECT * {}"), 5, client="10.1.1.2").body  # another: light lane
+    assert not pool.fairness.running
+
+
+def test_the_service_s_own_jobs_never_enter_the_heavy_lane(pool: WorkerPool) -> None:
+    pool.fairness.mark("10.1.1.3")
+    pool.fairness.admit("10.1.1.3")  # its one heavy query, running
+    assert pool.call(ASK, 5, client="10.1.1.3") is True  # a page's own query: not refused
+    with pytest.raises(ClientBusy):
+        pool.call(query("SELECT * {}"), 5, client="10.1.1.3")
