@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ selenium = pytest.importorskip(
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
@@ -126,3 +128,109 @@ def test_sparql_page_runs_a_query(browser: WebDriver, seed_server: LiveServer) -
     link.click()
     wait_for(browser, "table.properties")
     assert "/id/" in browser.current_url
+
+
+EDITOR_ERROR = "SELECT *\nWHERE {\n  ?s ?p ?o .\n  FILTRE(?o)\n}\n"
+
+
+def set_query(driver: WebDriver, text: str) -> None:
+    """Replace the editor's text and put the cursor at its end, focused."""
+    driver.execute_script(
+        "const view = window.clsQueryEditor, text = arguments[0];"
+        "view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: text},"
+        " selection: {anchor: text.length}}); view.focus();",
+        text,
+    )
+
+
+def editor_text(driver: WebDriver) -> str:
+    """The editor's text."""
+    return str(driver.execute_script("return window.clsQueryEditor.state.doc.toString()"))
+
+
+def folded(text: str) -> str:
+    """Text as a French reader sorts it: without accents or case."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
+    ).casefold()
+
+
+def column_texts(driver: WebDriver, index: int) -> list[str]:
+    """The texts of one column of the shown results page."""
+    cells = driver.find_elements(By.CSS_SELECTOR, f".results tbody tr td:nth-child({index})")
+    return [cell.text for cell in cells]
+
+
+def test_sparql_editor(browser: WebDriver, seed_server: LiveServer) -> None:
+    """Highlighting, completion from the ontology, an error at its line, an example run
+    through fetch, sorting by keyboard, Escape leaving the editor, nothing from elsewhere."""
+    wait = WebDriverWait(browser, 20)
+    browser.get(seed_server.url + "/sparql")
+    wait_for(browser, ".cm-editor .cm-content")
+    assert not browser.find_element(By.ID, "query").is_displayed()  # replaced, still in the form
+    assert browser.find_elements(By.CSS_SELECTOR, ".cm-content .tok-keyword")  # highlighted
+    content = browser.find_element(By.CSS_SELECTOR, ".cm-content")
+    assert content.get_attribute("aria-labelledby") == "query-label"
+
+    set_query(browser, "SELECT ?c WHERE {\n  ?c a ")
+    browser.switch_to.active_element.send_keys("cls:Contr")
+    popup = wait.until(
+        expected_conditions.visibility_of_element_located(
+            (By.CSS_SELECTOR, ".cm-tooltip-autocomplete")
+        )
+    )
+    assert "cls:Contract" in popup.text
+    shot(browser, "sparql-editor-completion")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait.until(
+        lambda driver: "PREFIX cls: <https://w3id.org/cls-sante/def#>" in editor_text(driver)
+    )
+    assert "?c a cls:Contract" in editor_text(browser)
+
+    set_query(browser, EDITOR_ERROR)
+    browser.switch_to.active_element.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait_for(browser, "#outcome .error")
+    wait_for(browser, ".cm-lintRange-error")
+    lines = browser.find_elements(By.CSS_SELECTOR, ".cm-content .cm-line")
+    marked = [
+        n
+        for n, line in enumerate(lines, 1)
+        if line.find_elements(By.CLASS_NAME, "cm-lintRange-error")
+    ]
+    assert marked == [4]
+    assert browser.find_elements(By.CSS_SELECTOR, ".cm-gutter-lint .cm-lint-marker-error")
+    shot(browser, "sparql-editor-error")
+
+    example = browser.find_element(
+        By.CSS_SELECTOR, ".examples a[data-example='02-contracts-by-territory']"
+    )
+    example.click()
+    wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".results tbody tr"))
+    assert (
+        "/sparql" in browser.current_url
+        and "example=02-contracts-by-territory" in browser.current_url
+    )
+    assert not browser.find_elements(By.CSS_SELECTOR, ".cm-lintRange-error")
+    assert "Contract" in editor_text(browser)
+    sorter = browser.find_element(By.CSS_SELECTOR, ".results th:first-child button.sort")
+    sorter.send_keys(Keys.ENTER)  # the keyboard sorts
+    header = browser.find_element(By.CSS_SELECTOR, ".results th:first-child")
+    assert header.get_attribute("aria-sort") == "ascending"
+    ascending = column_texts(browser, 1)
+    sorter.send_keys(Keys.ENTER)
+    assert header.get_attribute("aria-sort") == "descending"
+    descending = column_texts(browser, 1)
+    assert len(ascending) > 1 and ascending != descending
+    assert sorted(ascending, key=folded) == ascending
+    assert sorted(descending, key=folded, reverse=True) == descending
+    browser.execute_script("window.scrollTo(0, 0)")
+    shot(browser, "sparql-editor")
+
+    set_query(browser, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)  # leaves the editor
+    assert browser.switch_to.active_element.get_attribute("type") == "submit"
+
+    sources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
+    )
+    assert sources and all(url.startswith(seed_server.url + "/") for url in sources)
