@@ -99,13 +99,15 @@ def dissolve(parts: list[Coordinates]) -> Coordinates | None:
     import shapely
     from shapely.geometry import mapping, shape
 
+    from .reference.geometries_update import without_slivers
+
     shapes = [shape({"type": "MultiPolygon", "coordinates": p}) for p in parts]
     try:
         merged = shapely.coverage_union_all(shapes)
     except shapely.errors.GEOSException:  # the parts overlap: the general union
         merged = shapely.union_all(shapes)
     # On the grid of the shipped shapes, valid there (rounding alone could make it invalid).
-    snapped = shapely.set_precision(merged, 10**-PRECISION)
+    snapped = shapely.set_precision(without_slivers(merged), 10**-PRECISION)
     oriented = shapely.orient_polygons(snapped, exterior_cw=False)
     found: Coordinates = [rounded(mapping(p)["coordinates"]) for p in polygons(oriented)]
     return found or None

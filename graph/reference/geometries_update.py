@@ -55,6 +55,8 @@ SCALE = 10_000
 #: coverage_simplify's tolerance for the communes, then for the départements of national maps.
 COMMUNE_TOLERANCE = 0.008
 DEPARTEMENT_TOLERANCE = 0.015
+#: Holes smaller than this (square degrees, about 0.8 km²) in a dissolved shape are gaps.
+SLIVER = 1e-4
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 PIP_TIMEOUT = 300
 NEEDED_COLUMNS = ("id", "code", "type", "commune_parent_id", "geometry")
@@ -258,9 +260,19 @@ def merged(parts: list[BaseGeometry]) -> BaseGeometry:
         return shapely.union_all(parts)
 
 
+def without_slivers(shape: BaseGeometry) -> BaseGeometry:
+    """A dissolved shape without the tiny holes that gaps between the package's polygons leave
+    (a real enclave, such as the Enclave des Papes, is orders of magnitude larger)."""
+    kept = [
+        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= SLIVER])
+        for p in polygons(shape)
+    ]
+    return shapely.MultiPolygon(kept) if kept else shape
+
+
 def dissolved(groups: dict[str, list[BaseGeometry]]) -> dict[str, BaseGeometry]:
     """Each group's polygons merged into one shape."""
-    found = {code: merged(parts) for code, parts in groups.items() if parts}
+    found = {code: without_slivers(merged(parts)) for code, parts in groups.items() if parts}
     return dict(zip(found, rounded(found.values()), strict=True))
 
 
@@ -279,12 +291,13 @@ def layers(
     for record in divisions.departements:
         if record["code"] in departements and record["zone"] != "com":
             by_region[record["region"]].append(departements[record["code"]])
-    return {
-        "communes": communes,
-        "epci": dissolved(epci),
-        "departements": departements,
-        "regions": dissolved(by_region),
+    found = {"epci": dissolved(epci), "departements": departements, "regions": dissolved(by_region)}
+    # Rounding and simplifying can open new slivers: the dissolved layers are cleared last
+    # (dropping a ring moves no point: the shapes stay on the grid, valid and oriented).
+    cleared = {
+        stem: {c: without_slivers(s) for c, s in layer.items()} for stem, layer in found.items()
     }
+    return {"communes": communes, **cleared}
 
 
 def gzip_json(data: dict[str, Any]) -> bytes:
@@ -357,7 +370,8 @@ The `geometries-*.json.gz` files, `geometries.ttl` and `{license_file}` are gene
   (`shapely.coverage_simplify`, tolerance {tolerance}), coordinates rounded to 1/{scale}
   degree (about 11 m); EPCI, départements and régions are dissolved from them (départements
   simplified again, tolerance {departement_tolerance}, for national maps; régions dissolved
-  from those). Encoding: see `graph/reference/geometries.py`.
+  from those); holes under {sliver} square degree left by gaps between the package's polygons
+  are filled. Encoding: see `graph/reference/geometries.py`.
 - **Communes rebuilt** from their communes déléguées (the package has no polygon of their
   own): {rebuilt_list}.
 - **Communes without a geometry** ({missing}):
@@ -391,6 +405,7 @@ def notice(
         reference="see `NOTICE.md`",
         tolerance=COMMUNE_TOLERANCE,
         departement_tolerance=DEPARTEMENT_TOLERANCE,
+        sliver=SLIVER,
         scale=f"{SCALE:,}".replace(",", " "),
         rebuilt_list=", ".join(rebuilt) or "none",
         missing=len(missing),

