@@ -234,3 +234,33 @@ def test_sparql_editor(browser: WebDriver, seed_server: LiveServer) -> None:
         "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
     )
     assert sources and all(url.startswith(seed_server.url + "/") for url in sources)
+
+
+def test_sparql_editor_pages_results_and_speaks_english(
+    browser: WebDriver, seed_server: LiveServer
+) -> None:
+    """Past 50 rows the results come in pages; ?lang=en gives the editor's texts in English,
+    and the page still reads on a phone's width."""
+    browser.get(seed_server.url + "/sparql?lang=en")
+    wait_for(browser, ".cm-editor .cm-content")
+    assert browser.find_element(By.ID, "query-keys").text.startswith("Ctrl+Enter runs")
+    set_query(browser, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 120")
+    browser.switch_to.active_element.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait_for(browser, ".results nav.pager")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".results tbody tr")) == 50
+    pager = browser.find_element(By.CSS_SELECTOR, ".results nav.pager")
+    assert "Page 1 of 3" in pager.text
+    pager.find_element(By.XPATH, ".//button[text()='Next page']").click()
+    assert "Page 2 of 3" in pager.text
+    browser.find_element(By.CSS_SELECTOR, ".results th:nth-child(2) button.sort").click()
+    assert "Page 1 of 3" in pager.text  # a new order starts on its first page
+    browser.set_window_size(400, 900)
+    try:
+        browser.execute_script("window.scrollTo(0, 0)")
+        shot(browser, "sparql-editor-phone")
+        widths = browser.execute_script(
+            "const root = document.documentElement; return [root.scrollWidth, root.clientWidth]"
+        )
+        assert widths[0] <= widths[1]  # nothing wider than the screen
+    finally:
+        browser.set_window_size(1280, 1400)
