@@ -58,7 +58,7 @@ CREATE TABLE doc(
     label_en TEXT, parent INTEGER, context_fr TEXT, context_en TEXT
 );
 CREATE VIRTUAL TABLE fts USING fts5(
-    title, themes, body, place, content='', detail=column, tokenize='ascii'
+    title, themes, body, place, content='', tokenize='ascii'
 );
 CREATE TABLE facet(
     name TEXT NOT NULL, value TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY (name, value)

@@ -84,15 +84,27 @@ def test_every_hit_leads_to_its_page(seed_client: FlaskClient) -> None:
         assert seed_client.get(url, headers=HTML).status_code == 200, url
 
 
-def test_ranking_puts_the_title_first(seed_client: FlaskClient) -> None:
-    """A resource named by the words ranks above one that only has them in a theme."""
+def test_ranking_puts_the_title_first(seed_client: FlaskClient, sample_client: FlaskClient) -> None:
+    """Hits are scored and in score order; the words in a label rank above the same words
+    in a theme only."""
     found = search(seed_client, q="santé mentale", kind="contract")
     scores = [hit["score"] for hit in found["groups"][0]["results"]]
-    assert scores == sorted(scores, reverse=True)
-    axis = search(seed_client, q="Vosges Saônoises")
-    assert labels(axis, "territory")[0] == "Pays des Vosges Saônoises"
-    contracts = labels(axis, "contract")
+    assert scores == sorted(scores, reverse=True) and all(score > 0 for score in scores)
+    named = search(seed_client, q="Vosges Saônoises")
+    assert labels(named, "territory")[0] == "Pays des Vosges Saônoises"
+    contracts = labels(named, "contract")
     assert contracts and all("Vosges Saônoises" in label for label in contracts)
+    axes = search(sample_client, q="santé mentale", kind="axis")["groups"][0]
+    first, last = axes["results"][0], search_last_page(sample_client, axes)
+    assert "santé mentale" in first["label"] and "santé mentale" not in last["label"]
+    assert first["score"] > last["score"]
+
+
+def search_last_page(client: FlaskClient, group: dict[str, Any]) -> dict[str, Any]:
+    """The last hit of the last page of a group."""
+    found = search(client, q="santé mentale", kind=group["kind"], page=str(group["pages"]))
+    last: dict[str, Any] = found["groups"][0]["results"][-1]
+    return last
 
 
 def test_facets_filter_and_count(seed_client: FlaskClient) -> None:
