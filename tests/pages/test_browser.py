@@ -229,6 +229,10 @@ def test_sparql_editor(browser: WebDriver, seed_server: LiveServer) -> None:
     set_query(browser, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)  # leaves the editor
     assert browser.switch_to.active_element.get_attribute("type") == "submit"
+    set_query(browser, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    browser.switch_to.active_element.send_keys(Keys.TAB)  # Tab leaves it too, indenting nothing
+    assert "cm-content" not in (browser.switch_to.active_element.get_attribute("class") or "")
+    assert editor_text(browser) == "SELECT * WHERE { ?s ?p ?o } LIMIT 3"
 
     sources = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
