@@ -25,7 +25,7 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 
 from cls_kg.graph.search import FILE, FOLDER
 from cls_kg.graph.search.index import KINDS
-from cls_kg.graph.search.reader import FILTERS, Index, Query, Results
+from cls_kg.graph.search.reader import FILTERS, MAX_CHARS, Index, Query, Results
 
 from . import pagecache, pages, ratelimit
 from .messages import language, remember_language, say
@@ -90,7 +90,7 @@ def read_query(lang: str) -> Query:
     filters = {name: args[name] for name in FILTERS if 0 < len(args.get(name, "")) <= MAX_VALUE}
     kind = args.get("kind")
     return Query(
-        text=args.get("q", ""),
+        text=args.get("q", "")[:MAX_CHARS],
         filters=filters,
         kind=kind if kind in KINDS else None,
         page=pages.page_number(),

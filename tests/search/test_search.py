@@ -145,6 +145,7 @@ def test_nothing_found_and_odd_input(seed_client: FlaskClient) -> None:
     assert search(seed_client, q="de la et")["terms"] == []
     assert search(seed_client, q='"*) OR NEAR(')["total"] == 0
     assert search(seed_client, q="santé", region="99999")["total"] == 0
+    assert len(search(seed_client, q="santé " * 1000)["query"]) == 500
 
 
 def test_html_page_french_and_english(seed_client: FlaskClient) -> None:
