@@ -107,6 +107,12 @@
       apply: applyName(name + ":", name, namespace),
       boost: -1,
     }));
+    const declarations = Object.entries(data.prefixes).map(([name, namespace]) => ({
+      label: name + ":",
+      detail: namespace,
+      type: "namespace",
+      apply: name + ": <" + namespace + ">",
+    }));
     const terms = data.terms.map((term) => {
       const prefix = term.name.split(":")[0];
       return {
@@ -118,7 +124,7 @@
       };
     });
     const words = KEYWORDS.map((word) => ({ label: word, type: "keyword", detail: TEXT.keyword, boost: -2 }));
-    return prefixes.concat(terms, words);
+    return { all: prefixes.concat(terms, words), declarations: declarations };
   }
 
   function completer(url) {
@@ -134,10 +140,14 @@
           .then(options)
           .catch(() => options({ prefixes: {}, terms: [] }));
       }
-      const all = await loaded;
+      const found = await loaded;
       const from = word ? word.from : context.pos;
       const typed = word ? word.text : "";
-      const list = typed.includes(":") ? all.filter((o) => o.label.includes(":")) : all;
+      const line = context.state.doc.lineAt(from);
+      if (/^\s*PREFIX\s+$/i.test(context.state.sliceDoc(line.from, from))) {
+        return { from: from, options: found.declarations, validFor: /^[\w.-]*:?$/ };
+      }
+      const list = typed.includes(":") ? found.all.filter((o) => o.label.includes(":")) : found.all;
       return { from: from, options: list, validFor: /^[\w.:-]*$/ };
     };
   }

@@ -186,6 +186,12 @@ def test_sparql_editor(browser: WebDriver, seed_server: LiveServer) -> None:
         lambda driver: "PREFIX cls: <https://w3id.org/cls-sante/def#>" in editor_text(driver)
     )
     assert "?c a cls:Contract" in editor_text(browser)
+    set_query(browser, "PREFIX ")
+    browser.switch_to.active_element.send_keys("them")
+    wait_for(browser, ".cm-tooltip-autocomplete")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)  # a declaration, from the vocabularies
+    wait.until(lambda driver: "theme: <" in editor_text(driver))
+    assert editor_text(browser) == "PREFIX theme: <https://w3id.org/cls-sante/def/theme/>"
 
     set_query(browser, EDITOR_ERROR)
     browser.switch_to.active_element.send_keys(Keys.CONTROL, Keys.ENTER)
