@@ -29,7 +29,9 @@ Idle workers are a stack: the worker that answered last takes the next job, so t
 find a warm store cache (each process has its own), and new workers wait at the bottom.
 
 Many heavy clients: a client whose query ran long is *heavy* for a while, and the queries of
-heavy clients share half the workers, one each at a time, round-robin (``fairness.py``).
+heavy clients share half the workers, one each at a time, round-robin (``fairness.py``); they
+start at nice 10 rather than reach it after ``EARLY_FRACTION``, since their clients' queries
+are known to be pathological more often than not.
 
 Memory: each worker's data is capped (``QUERY_MEMORY_MB``, ``worker.cap_memory``); a query
 past the cap kills its worker, and the client gets a 503 saying so (``MemoryLimitExceeded``)
@@ -290,19 +292,22 @@ class WorkerPool:
         heavy = client is not None and isinstance(job, worker.UserQuery)
         ticket = heavy and self.fairness.admit(str(client))
         try:
-            return self.call_now(job, timeout, client if heavy else None)
+            return self.call_now(job, timeout, client if heavy else None, ticket)
         finally:
             if ticket:
                 self.fairness.release(str(client))
 
-    def call_now(self, job: worker.Job, timeout: float, client: str | None) -> Any:
-        """Run a job on the next idle worker; ``client`` is marked heavy if it runs long."""
+    def call_now(
+        self, job: worker.Job, timeout: float, client: str | None, lowered: bool = False
+    ) -> Any:
+        """Run a job on the next idle worker; ``client`` is marked heavy if it runs long;
+        ``lowered``: at medium priority from the start (a heavy client's query)."""
         try:
             busy = self.idle.get(timeout=timeout)
         except queue.Empty:
             raise StoreBusy(seconds(timeout)) from None
         try:
-            reply = self.run(busy, job, timeout, client)
+            reply = self.run(busy, job, timeout, client, lowered)
         except BaseException:
             self.replace(busy)  # a crash, a refusal, or this thread interrupted mid-job
             raise
@@ -312,15 +317,20 @@ class WorkerPool:
         return value
 
     def run(
-        self, busy: Worker, job: worker.Job, timeout: float, client: str | None = None
+        self,
+        busy: Worker,
+        job: worker.Job,
+        timeout: float,
+        client: str | None = None,
+        lowered: bool = False,
     ) -> worker.Reply:
         """The job's reply; the worker goes back to the idle ones, or is retired if reniced."""
         started = time.monotonic()
+        reniced = lowered and lower_priority(busy.pid, MEDIUM_PRIORITY)
         busy.send(job)
         light = timeout if isinstance(job, worker.Call) else min(self.lanes.light, timeout)
-        early = light * EARLY_FRACTION if light < timeout else light
+        early = light * EARLY_FRACTION if light < timeout and not reniced else light
         reply = busy.wait(early)
-        reniced = False
         if reply is None and early < light:  # not light after all, maybe long: step down
             reniced = lower_priority(busy.pid, MEDIUM_PRIORITY)
             reply = busy.wait(started + light - time.monotonic())

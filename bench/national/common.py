@@ -42,9 +42,14 @@ class Http:
 
     port: int
     timeout: float = 120
+    #: The loopback address the client speaks from (127.0.0.x: a client address of its own).
+    source: str | None = None
 
     def __post_init__(self) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        address = (self.source, 0) if self.source else None
+        self.connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=self.timeout, source_address=address
+        )
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         """GET ``path``; reconnects once if the server closed the connection."""

@@ -4,9 +4,18 @@ queries against our gunicorn for a while; it stops by itself and prints a report
 Designed answers are not errors: 503 for a query past its deadline, a long query refused
 (every long-query slot taken) or a busy store, and 429 for the rate limit. Anything else
 (5xx, refused connections, wrong statuses) is counted and listed. Light-query latency
-(p50/p99, target < 100 ms) and the server's memory are sampled over time.
+(p50/p99, target < 100 ms) and the server's memory are sampled over time. Each client speaks
+from a loopback address of its own (127.0.0.x), as the service tells clients apart by address.
+
+Then the flood (issue 13, item 5): for N in ``--flood`` (2, 6, 16), N addresses send
+pathological queries back to back on two connections each, ignoring Retry-After, for
+``--flood-seconds``, while one address sends light queries and another fetches pages, each a
+few times a second; the light-query and page latency p50/p95 are printed per N (target: p95
+within a few hundred ms). The flood runs against a server with the default rate limit, as
+deployed (the mixed soak turns it off).
 
     python bench/national/soak.py [--data-dir DIR | --seed-only] [--minutes 10] [--clients 6]
+        [--flood 2,6,16] [--flood-seconds 60]
 
 Without ``--data-dir`` it generates the synthetic national records (``generate.py``) and
 builds them with the full reference data in a temporary folder (a few minutes); with
@@ -63,6 +72,11 @@ PER_CLASS = 4
 BASE = "https://w3id.org/cls-sante/"
 #: Query answers as JSON, so that a 503 says which designed answer it is (its ``code``).
 ACCEPT_JSON = "application/sparql-results+json, application/json;q=0.9"
+#: Loopback addresses: the mixed soak's clients, the flood's probes, the flooders.
+SOAK_ADDRESS, PROBE_ADDRESS, FLOOD_ADDRESS = "127.0.1.{}", "127.0.2.{}", "127.0.3.{}"
+#: Seconds a flood probe waits between two requests (a few a second, under the rate limit).
+PROBE_PAUSE = 0.25
+FLOOD_CONNECTIONS = 2
 
 
 @dataclass
@@ -75,6 +89,7 @@ class Results:
     problems: list[str] = field(default_factory=list)
     memory: list[tuple[float, int, int]] = field(default_factory=list)
     stopped_pages: Counter[str] = field(default_factory=Counter)
+    pages: list[float] = field(default_factory=list)
 
     def record(self, kind: str, status: int, seconds: float, what: str) -> None:
         """One answer (``kind`` may carry the error code of a 503: ``heavy timeout``)."""
@@ -121,7 +136,7 @@ def client(
 ) -> None:
     """One client: mostly pages and light queries, every ``heavy``-th request a pathological
     one (none when 0: a baseline of the machine's own latency)."""
-    http, n = Http(port, timeout=60), number
+    http, n = Http(port, timeout=60, source=SOAK_ADDRESS.format(1 + number)), number
     while time.monotonic() < deadline:
         n += 1
         if heavy and n % heavy == 0:
@@ -142,6 +157,101 @@ def client(
         if status == 503:
             kind = f"{kind} {error_code(body)}"
         results.record(kind, status, seconds, path)
+
+
+def timed_get(http: Http, path: str, accept: str) -> tuple[int, bytes, float]:
+    """GET ``path``: status (0 when the connection failed), body and seconds."""
+    started = time.perf_counter()
+    try:
+        status, body = http.get(path, {"Accept": accept})
+    except OSError:
+        status, body = 0, b""
+    return status, body, time.perf_counter() - started
+
+
+def flooder(port: int, source: str, deadline: float, results: Results) -> None:
+    """One connection of a flooding address: pathological queries back to back."""
+    http, path = Http(port, timeout=60, source=source), "/sparql?query=" + quote(PATHOLOGICAL)
+    while time.monotonic() < deadline:
+        status, body, seconds = timed_get(http, path, ACCEPT_JSON)
+        kind = f"heavy {error_code(body)}" if status in (429, 503) else "heavy"
+        results.record(kind, status, seconds, path)
+
+
+def prober(port: int, source: str, deadline: float, results: Results, paths: list[str]) -> None:
+    """Light requests (queries or pages) from one address, a few a second."""
+    http, n = Http(port, timeout=60, source=source), 0
+    while time.monotonic() < deadline:
+        path, n = paths[n % len(paths)], n + 1
+        kind = "page" if not path.startswith("/sparql") else "light"
+        status, body, seconds = timed_get(
+            http, path, ACCEPT_JSON if kind == "light" else "text/html"
+        )
+        results.record(
+            f"{kind} {error_code(body)}" if status in (429, 503) else kind, status, seconds, path
+        )
+        if kind == "page" and status in (200, 404):
+            with results.lock:
+                results.pages.append(seconds)
+        time.sleep(PROBE_PAUSE)
+
+
+def flood_once(port: int, pages: list[str], count: int, seconds: float) -> Results:
+    """``count`` flooding addresses against one light prober and one page prober."""
+    results, deadline = Results(), time.monotonic() + seconds
+    light = ["/sparql?query=" + quote(query) for query in LIGHT]
+    threads = [
+        threading.Thread(
+            target=prober, args=(port, PROBE_ADDRESS.format(1), deadline, results, light)
+        ),
+        threading.Thread(
+            target=prober, args=(port, PROBE_ADDRESS.format(2), deadline, results, pages)
+        ),
+    ]
+    threads += [
+        threading.Thread(
+            target=flooder, args=(port, FLOOD_ADDRESS.format(1 + n), deadline, results)
+        )
+        for n in range(count)
+        for _ in range(FLOOD_CONNECTIONS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return results
+
+
+def flood(port: int, pages: list[str], counts: list[int], seconds: float) -> None:
+    """Run the flood for each number of addresses and print light and page latency."""
+    print(
+        f"\nflood: N addresses x {FLOOD_CONNECTIONS} connections of pathological queries, "
+        f"{seconds:.0f} s each; one light-query and one page prober"
+    )
+    print("| N | light p50 / p95 ms (n) | pages p50 / p95 ms (n) | heavy answers | undesigned |")
+    print("|---|---|---|---|---|")
+    for count in counts:
+        results = flood_once(port, pages, count, seconds)
+        heavy = ", ".join(
+            f"{kind.removeprefix('heavy').strip() or 'ok'} {status}: {n}"
+            for (kind, status), n in sorted(results.statuses.items())
+            if kind.startswith("heavy")
+        )
+        print(
+            f"| {count} | {latency(results.light)} | {latency(results.pages)} | {heavy} "
+            f"| {len(results.problems)} |",
+            flush=True,
+        )
+        for problem in results.problems[:10]:
+            print(f"  {problem}")
+
+
+def latency(values: list[float]) -> str:
+    """p50 / p95 in ms, and how many."""
+    if not values:
+        return "none"
+    p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
+    return f"{p50:.0f} / {p95:.0f} ({len(values)})"
 
 
 def watch(pid: int, deadline: float, results: Results, every: float) -> None:
@@ -218,12 +328,56 @@ def settings(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
+def soak(args: argparse.Namespace, data_dir: Path) -> None:
+    """The mixed soak: serve, run the clients for ``--minutes``, stop, report."""
+    port = free_port()
+    server = start_ours(data_dir, port, args.workers, **settings(args))
+    results = Results()
+    try:
+        wait_for(port, "/sparql?query=ASK%7B%7D")
+        pages = PAGES + resource_pages(port)
+        print(f"pages: {pages}", flush=True)
+        seconds = args.minutes * 60
+        deadline = time.monotonic() + seconds
+        threads = [threading.Thread(target=watch, args=(server.pid, deadline, results, 5.0))]
+        threads += [
+            threading.Thread(
+                target=client, args=(port, n, deadline, results, pages, args.heavy_every)
+            )
+            for n in range(args.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 120)
+    finally:
+        stop(server)
+    print(f"load after: {os.getloadavg()}")
+    print(f"served: {data_dir if args.data_dir else 'a fresh build'}; settings: {settings(args)}")
+    report(results, seconds)
+
+
+def flooded(args: argparse.Namespace, data_dir: Path) -> None:
+    """The flood, on a server of its own with the default rate limit."""
+    port = free_port()
+    server = start_ours(data_dir, port, args.workers, CLS_KG_RATE_LIMIT="300", **settings(args))
+    try:
+        wait_for(port, "/sparql?query=ASK%7B%7D")
+        pages = PAGES + resource_pages(port)
+        counts = [int(n) for n in args.flood.split(",") if n.strip()]
+        print(f"load before the flood: {os.getloadavg()}", flush=True)
+        flood(port, pages, counts, args.flood_seconds)
+        print(f"load after the flood: {os.getloadavg()}")
+    finally:
+        stop(server)
+
+
 def main() -> None:
-    """Serve, soak, stop, report."""
+    """Serve, soak, stop, report; then the flood."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="serve this build (skip generate + build)")
     parser.add_argument("--seed-only", action="store_true", help="build the seed records only")
-    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--minutes", type=float, default=10.0, help="0: no mixed soak")
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2, help="web processes")
     parser.add_argument("--heavy-every", type=int, default=10, help="0: no pathological query")
@@ -231,38 +385,19 @@ def main() -> None:
     parser.add_argument("--query-workers", type=int, help="per web process (service default)")
     parser.add_argument("--long-slots", type=int, help="QUERY_LONG_SLOTS (service default)")
     parser.add_argument("--light-seconds", type=float, help="QUERY_LIGHT_SECONDS (default)")
+    parser.add_argument("--flood", default="2,6,16", help="flooding addresses per run; '': none")
+    parser.add_argument("--flood-seconds", type=float, default=60.0)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="cls-kg-soak-"))
     print(f"load before: {os.getloadavg()}; cores: {os.cpu_count()}", flush=True)
     try:
         data_dir = prepare(args, scratch)
-        port = free_port()
-        server = start_ours(data_dir, port, args.workers, **settings(args))
-        results = Results()
-        try:
-            wait_for(port, "/sparql?query=ASK%7B%7D")
-            pages = PAGES + resource_pages(port)
-            print(f"pages: {pages}", flush=True)
-            seconds = args.minutes * 60
-            deadline = time.monotonic() + seconds
-            threads = [threading.Thread(target=watch, args=(server.pid, deadline, results, 5.0))]
-            threads += [
-                threading.Thread(
-                    target=client, args=(port, n, deadline, results, pages, args.heavy_every)
-                )
-                for n in range(args.clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=seconds + 120)
-        finally:
-            stop(server)
+        if args.minutes > 0:
+            soak(args, data_dir)
+        if args.flood.strip():
+            flooded(args, data_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"load after: {os.getloadavg()}")
-    print(f"served: {data_dir if args.data_dir else 'a fresh build'}; settings: {settings(args)}")
-    report(results, seconds)
 
 
 if __name__ == "__main__":

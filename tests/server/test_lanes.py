@@ -420,3 +420,20 @@ def test_the_service_s_own_jobs_never_enter_the_heavy_lane(pool: WorkerPool) -> 
     assert pool.call(ASK, 5, client="10.1.1.3") is True  # a page's own query: not refused
     with pytest.raises(ClientBusy):
         pool.call(query("SELECT * {}"), 5, client="10.1.1.3")
+
+
+def test_a_heavy_client_s_query_starts_at_medium_priority(
+    pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lowered: list[int] = []
+    original = pool_module.lower_priority
+
+    def record(pid: int, level: int = LOW_PRIORITY) -> bool:
+        lowered.append(level)
+        return original(pid, level)
+
+    monkeypatch.setattr(pool_module, "lower_priority", record)
+    pool.fairness.mark("10.1.1.4")
+    assert pool.call(query("SELECT * {}"), 5, client="10.1.1.4").rows == 1
+    assert lowered == [MEDIUM_PRIORITY]  # heavy: lowered before it starts, once
+    assert not pool.fairness.running
