@@ -13,7 +13,7 @@ from cls_kg.server.config import SETTINGS, load
 
 def test_defaults() -> None:
     values = load({}, None)
-    assert values["DATA_DIR"] == Path("var")
+    assert values["DATA_DIR"] == Path("var").absolute()  # relative: the working directory's
     assert values["BASE_URI"] == "https://w3id.org/cls-sante/"
     assert values["QUERY_TIMEOUT"] == 30.0
     assert values["SERVICE_ALLOWLIST"] == ()
