@@ -262,7 +262,8 @@
           CM.basicSetup,
           CM.StreamLanguage.define(CM.sparql),
           CM.syntaxHighlighting(CM.classHighlighter),
-          CM.autocompletion({ override: [completer(form.dataset.completions)] }),
+          // Few options at once, never a scrolled list: the keyboard pages through them.
+          CM.autocompletion({ override: [completer(form.dataset.completions)], maxRenderedOptions: 12 }),
           CM.lintGutter(),
           CM.Prec.high(
             CM.keymap.of([
