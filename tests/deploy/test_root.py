@@ -86,6 +86,17 @@ def test_sparql_by_post_and_html_query_page(root_server: Server) -> None:
     page = root_server.get("/sparql", Accept="text/html")
     assert page.status == 200 and b"<form" in page.body
 
+    assert b"/static/vendor/codemirror-sparql.min.js" in page.body
+
+
+def test_query_editor_bundle_and_completions_come_with_the_package(root_server: Server) -> None:
+    """The wheel carries the editor's bundle and its licences; completions read the store."""
+    for path in ("/static/vendor/codemirror-sparql.min.js", "/static/vendor/NOTICE"):
+        assert root_server.get(path).status == 200, path
+    reply = root_server.get("/sparql/completions.json")
+    assert reply.status == 200
+    assert "cls:Contract" in {term["name"] for term in json.loads(reply.body)["terms"]}
+
 
 @pytest.mark.parametrize("media", PAGE_TYPES)
 def test_a_page_in_every_format(root_server: Server, media: str) -> None:
