@@ -5,8 +5,9 @@ error handlers, rate limiting and CORS, and registers the blueprints: ``sparql``
 1.1 Protocol endpoint, its service description and query page), ``meta`` (health),
 ``landing`` (``/``), ``catalog`` (DCAT-AP and VoID), ``dumps``, ``admin`` (the admin API),
 ``history`` (``/history``, per-version dumps, validation reports), ``downloads``
-(``/donnees`` and the tabular files of each version), ``search`` (``/recherche``, ``/search``)
-and, last, ``resources`` (every other path dereferences the IRI it stands for).
+(``/donnees`` and the tabular files of each version), ``search`` (``/recherche``, ``/search``),
+``completions`` (``/sparql/completions.json``, what the query editor completes) and, last,
+``resources`` (every other path dereferences the IRI it stands for).
 """
 
 from __future__ import annotations

@@ -180,7 +180,6 @@
   }
 
   function compare(a, b) {
-    if (a.text === "" || b.text === "") return (a.text === "") - (b.text === "");
     if (a.number !== null && b.number !== null) return a.number - b.number;
     return a.text.localeCompare(b.text, lang, { numeric: true, sensitivity: "base" });
   }
@@ -224,7 +223,8 @@
       headers.forEach((other) => other.removeAttribute("aria-sort"));
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       const keyed = rows.map((row) => [sortKey(row.cells[index]), row]);
-      keyed.sort((a, b) => (descending ? -1 : 1) * compare(a[0], b[0]));
+      const empty = (pair) => (pair[0].text === "" ? 1 : 0); // empty cells last, either way
+      keyed.sort((a, b) => empty(a) - empty(b) || (descending ? -1 : 1) * compare(a[0], b[0]));
       rows.splice(0, rows.length, ...keyed.map((pair) => pair[1]));
       show(0);
     }
