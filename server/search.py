@@ -25,7 +25,15 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 
 from cls_kg.graph.search import FILE, FOLDER
 from cls_kg.graph.search.index import KINDS
-from cls_kg.graph.search.reader import FILTERS, MAX_CHARS, Index, Query, Results
+from cls_kg.graph.search.reader import (
+    FILTERS,
+    GROUP_SIZE,
+    MAX_CHARS,
+    PAGE_SIZE,
+    Index,
+    Query,
+    Results,
+)
 
 from . import pagecache, pages, ratelimit
 from .messages import language, remember_language, say
@@ -167,6 +175,7 @@ def html(results: Results) -> str:
         filters=FILTERS,
         kinds=KINDS,
         asked=bool(results.terms or query.filters),
+        page_size=PAGE_SIZE if query.kind else GROUP_SIZE,
         href=lambda iri: pages.href(iri) or iri,
         url=lambda **changes: url_for_query(query, **changes),
         pager_url=lambda page: url_for_query(query, page=page),

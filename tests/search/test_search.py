@@ -135,6 +135,8 @@ def test_kind_and_paging(sample_client: FlaskClient) -> None:
     assert len(group["results"]) == PAGE_SIZE
     second = search(sample_client, q="santé", kind="action", page="2")["groups"][0]
     assert not {h["iri"] for h in second["results"]} & {h["iri"] for h in group["results"]}
+    html = sample_client.get("/recherche?q=sant%C3%A9&kind=action&page=2", headers=HTML)
+    assert f'<ol class="search-hits" start="{PAGE_SIZE + 1}">' in html.get_data(as_text=True)
     last = search(sample_client, q="santé", kind="action", page="999")["groups"][0]
     assert last["page"] == group["pages"]
 
