@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -88,7 +89,10 @@ def national(data_dir: Path) -> float:
     work = Path(tempfile.mkdtemp(prefix="cls-kg-search-records-"))
     write(generate(divisions.load()), work / "records")
     started = time.perf_counter()
-    build(data_dir, sources=default_sources(work / "records", folders=False), tolerance=0.05)
+    try:
+        build(data_dir, sources=default_sources(work / "records", folders=False), tolerance=0.05)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return time.perf_counter() - started
 
 
