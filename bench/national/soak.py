@@ -2,10 +2,14 @@
 queries against our gunicorn for a while; it stops by itself and prints a report.
 
 Designed answers are not errors: 503 for a query past its deadline, a long query refused
-(every long-query slot taken) or a busy store, and 429 for the rate limit. Anything else
-(5xx, refused connections, wrong statuses) is counted and listed. Light-query latency
-(p50/p99, target < 100 ms) and the server's memory are sampled over time. Each client speaks
-from a loopback address of its own (127.0.0.x), as the service tells clients apart by address.
+(every long-query slot taken), a heavy client's turn not come (``heavy-busy``: the client
+then waits the second Retry-After says) or a busy store, and 429 for the rate limit or a
+heavy client's second query at once. Anything else (5xx, refused connections, wrong statuses)
+is counted and listed. Light-query latency (p50/p99, target < 100 ms) and the server's memory
+are sampled over time. Each client speaks from a loopback address of its own (127.0.x.y), as
+the service tells clients apart by address: a client whose pathological query ran long is a
+heavy client for the next minute, and its light queries and resource pages share the heavy
+clients' part of the query processes (``server/fairness.py``).
 
 Then the flood (issue 13, item 5): for N in ``--flood`` (2, 6, 16), N addresses send
 pathological queries back to back on two connections each, ignoring Retry-After, for
@@ -105,7 +109,15 @@ class Results:
 
 
 #: Words of the French error pages -> the error's code (pages are HTML, queries JSON).
-PAGE_ERRORS = {"requête longue": "long-query-busy", "délai": "timeout", "occupé": "busy"}
+PAGE_ERRORS = {
+    "requête longue": "long-query-busy",
+    "délai": "timeout",
+    "occupé": "busy",
+    "places qui leur sont réservées": "heavy-busy",
+    "une à la fois par adresse": "client-heavy-busy",
+}
+#: The answers of the fair shares of heavy work: a mixed-soak client waits its turn as told.
+TAKE_TURNS = ("heavy-busy", "client-heavy-busy")
 
 
 def error_code(body: bytes) -> str:
@@ -154,9 +166,11 @@ def client(
             status, body = 0, b""
             path = f"{path} ({type(error).__name__})"
         seconds = time.perf_counter() - started
-        if status == 503:
+        if status in (429, 503):
             kind = f"{kind} {error_code(body)}"
         results.record(kind, status, seconds, path)
+        if kind.endswith(TAKE_TURNS):
+            time.sleep(1)  # Retry-After: 1
 
 
 def timed_get(http: Http, path: str, accept: str) -> tuple[int, bytes, float]:
