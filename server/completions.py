@@ -110,4 +110,6 @@ def completions() -> Response:
         ontology=iri_term(ONTOLOGY_IRI),
         vocabularies=iri_term(VOCABULARIES_GRAPH),
     )
-    return jsonify(document(get_store().select(query), language()))
+    response = jsonify(document(get_store().select(query), language()))
+    response.vary.update(("Accept-Language", "Cookie"))  # the labels' language
+    return response

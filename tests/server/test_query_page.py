@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -151,11 +152,12 @@ def test_syntax_errors_carry_their_position(client: FlaskClient) -> None:
     assert re.search(r"\bat 4:\d+", response.text)
 
 
-def completions(app: Flask, lang: str = "fr") -> dict:
+def completions(app: Flask, lang: str = "fr") -> dict[str, Any]:
     """The editor's completions document."""
     response = app.test_client().get(f"/sparql/completions.json?lang={lang}")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
     return json.loads(response.data)
 
 
@@ -214,3 +216,9 @@ def test_vendored_bundle_is_served(client: FlaskClient) -> None:
     response = client.get("/static/vendor/codemirror-sparql.min.js")
     assert response.status_code == 200
     assert b"ClsCodeMirror" in response.data
+
+
+def test_completions_without_an_ontology_still_give_the_prefixes(protocol_app: Flask) -> None:
+    found = completions(protocol_app)
+    assert found["terms"] == []
+    assert found["prefixes"]["cls"] == str(CLS)
