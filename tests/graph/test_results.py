@@ -11,7 +11,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from cls_kg.graph.errors import NotAcceptable, QueryEvaluationError, QuerySyntaxError
+from cls_kg.graph.errors import (
+    NotAcceptable,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    ResultTooLarge,
+)
 from cls_kg.graph.results import (
     BINDINGS,
     BOOLEAN,
@@ -330,3 +335,96 @@ def test_large_result_through_answer_cut_and_whole() -> None:
         assert (whole.rows, whole.truncated, cut.rows, cut.truncated) == (3000, False, 2999, True)
         python = write_bindings(memory.query(query), fmt, 2999)
         assert parsed(cut.body, fmt) == parsed(python.body, fmt)
+
+
+# --- the byte cap -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide() -> ox.Store:
+    """300 rows of unequal sizes, with quotes, commas and line breaks in the values."""
+    memory = ox.Store()
+    p = ox.NamedNode(E + "p")
+    for i in range(300):
+        text = f'v "{i}"\n,x' * (i % 7 + 1)
+        memory.add(ox.Quad(ox.NamedNode(f"{E}s{i:03}"), p, ox.Literal(text)))
+    return memory
+
+
+WIDE = "SELECT ?s ?o { ?s ?p ?o } ORDER BY ?s"
+
+
+def rows_of(body: bytes, fmt: str) -> list[object]:
+    """The rows of a bindings document (the marks checked apart)."""
+    if fmt == "json":
+        return list(json.loads(body)["results"]["bindings"])
+    if fmt in ("csv", "tsv"):
+        delimiter = "," if fmt == "csv" else "\t"
+        return list(csv.reader(io.StringIO(body.decode(), newline=""), delimiter=delimiter))[1:]
+    root = ElementTree.fromstring(body)
+    return list(root.iter(f"{{{RESULTS_NS}}}result"))
+
+
+def every_writer(store: ox.Store, fmt: str, rows: int | None, limit: int) -> list[Answer]:
+    """The native answer (where the format has one) and the Python one, under a byte cap."""
+    answers = [write_bindings(store.query(WIDE), fmt, rows, limit)]
+    if fmt in NATIVE_FORMATS:
+        again = lambda: store.query(WIDE)  # noqa: E731
+        answers.append(write_solutions(store.query(WIDE), fmt, rows, again, limit))
+    return answers
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("limit", [5000, 700, -1])
+@pytest.mark.parametrize("rows", [None, 100])
+def test_a_result_past_the_byte_cap_is_cut_at_a_whole_row(
+    wide: ox.Store, fmt: str, limit: int, rows: int | None
+) -> None:
+    if limit < 0:  # one byte short of the whole document (of the cut one, with a row cap)
+        limit = len(write_bindings(wide.query(WIDE), fmt, rows).body) - 1
+    for answer in every_writer(wide, fmt, rows, limit):
+        assert len(answer.body) <= limit
+        assert (answer.truncated, answer.byte_limit, answer.row_limit) == (True, limit, rows)
+        assert len(rows_of(answer.body, fmt)) == answer.rows > 0
+        if fmt == "json":
+            document = json.loads(answer.body)
+            assert (document["truncated"], document["byteLimit"]) == (True, limit)
+        if fmt == "xml":
+            assert f"byteLimit={limit} -->".encode() in answer.body
+        if fmt == "csv":
+            whole = write_bindings(wide.query(WIDE), fmt, None).body
+            assert whole.startswith(answer.body)  # a prefix ending with a whole row
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_a_result_within_the_byte_cap_is_whole(wide: ox.Store, fmt: str) -> None:
+    for answer in every_writer(wide, fmt, None, 10_000_000):
+        assert (answer.rows, answer.truncated) == (300, False)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_nothing_fits_the_byte_cap_says_so(wide: ox.Store, fmt: str) -> None:
+    for limit in (10, 25):
+        with pytest.raises(ResultTooLarge) as refused:
+            every_writer(wide, fmt, None, limit)
+        assert refused.value.detail == str(limit)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
+def test_graphs_keep_the_first_triples_that_fit(wide: ox.Store, fmt: str) -> None:
+    store = OxigraphStore(wide)
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    whole = store.answer(QueryRequest(query, {GRAPH: fmt}, row_limit=1000))
+    cut = store.answer(QueryRequest(query, {GRAPH: fmt}, row_limit=1000, byte_limit=5000))
+    assert (whole.rows, whole.truncated) == (300, False)
+    assert len(cut.body) <= 5000 and cut.truncated and 0 < cut.rows < 300
+    parsed_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+    assert len(Graph().parse(data=cut.body, format=parsed_format[fmt])) == cut.rows
+    with pytest.raises(ResultTooLarge):
+        store.answer(QueryRequest(query, {GRAPH: fmt}, byte_limit=50))
+
+
+def test_ask_fits_any_sensible_byte_cap(wide: ox.Store) -> None:
+    store = OxigraphStore(wide)
+    answer = store.answer(QueryRequest("ASK {}", {BOOLEAN: "json"}, byte_limit=100))
+    assert (answer.body, answer.byte_limit) == (b'{"head": {}, "boolean": true}', 100)
