@@ -14,9 +14,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import URIRef
 from rdflib.term import Node
 
+from cls_kg.graph import geometry
+from cls_kg.graph.coverage import YEARS
 from cls_kg.graph.store import Row, Store
 
-from . import pagecache, pages, published, ratelimit
+from . import charts, maps, pagecache, pages, published, ratelimit
 from .describe import fill, iri_term, labels
 from .messages import language, remember_language
 from .store import get_store
@@ -154,6 +156,25 @@ def line_order(line: ContractLine) -> tuple[str, str, str]:
     return line.territory.text.casefold(), line.generation.zfill(3), line.contract.text
 
 
+def figures(store: Store, lang: str) -> dict[str, Any]:
+    """The national map of the chosen year (``?annee=``) and the charts."""
+    when = maps.chosen_year(request.args.get("annee"))
+    say = pages.translator(lang)
+    has = geometry.DEPARTEMENTS_FILE in published.current().dumps
+    return {
+        "year": when,
+        "years": list(YEARS),
+        "national": maps.national_map(store, when, say, pages.href),
+        "national_geojson": f"{request.script_root}/dumps/{geometry.DEPARTEMENTS_FILE}"
+        if has
+        else None,
+        "charts": [
+            charts.per_year(store, say),
+            charts.themes_in_force(store, when, say, lang, pages.href),
+        ],
+    }
+
+
 def dumps() -> list[tuple[str, str, int]]:
     """The dumps of the served version: name, link, size."""
     base = current_app.config["BASE_URI"]
@@ -173,12 +194,14 @@ def home() -> Response:
 def page() -> Response:
     """The landing page, made."""
     lang = language()
-    data = gather(get_store(), lang)
+    store = get_store()
+    data = gather(store, lang)
     version = published.current()
     html = render_template(
         "landing.html",
         **pages.context(lang),
         **data,
+        **figures(store, lang),
         dumps=dumps(),
         version=version.manifest.get("version", ""),
         built_at=version.built_at.date().isoformat(),

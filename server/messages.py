@@ -514,6 +514,73 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search-total": {"fr": "{count} résultat(s).", "en": "{count} result(s)."},
     "search-none": {"fr": "Aucun résultat.", "en": "No results."},
     "search-more": {"fr": "Voir les {count} {kind}", "en": "See the {count} {kind}"},
+    # maps and charts (server/maps.py, server/charts.py)
+    "decimal": {"fr": ",", "en": "."},
+    "col-year": {"fr": "Année", "en": "Year"},
+    "map-title": {
+        "fr": "Part de la population couverte par un CLS en vigueur, par département, en {year}",
+        "en": "Share of the population covered by a CLS in force, per département, in {year}",
+    },
+    "map-year": {"fr": "Année", "en": "Year"},
+    "map-show": {"fr": "Afficher", "en": "Show"},
+    "map-share-none": {"fr": "aucun CLS en vigueur", "en": "no CLS in force"},
+    "map-share-range": {"fr": "de {low} à {high} %", "en": "{low} to {high} %"},
+    "map-departement-title": {
+        "fr": "{name} : {share} % de la population couverte, {n} contrat(s) en vigueur",
+        "en": "{name}: {share} % of the population covered, {n} contract(s) in force",
+    },
+    "map-note": {
+        "fr": "Calculé par la construction à partir des communes des territoires de composition "
+        "sourcée : une borne basse de la couverture réelle. Contours IGN ADMIN EXPRESS "
+        "(Licence Ouverte), simplifiés.",
+        "en": "Derived by the build from the communes of territories whose composition is "
+        "sourced: a lower bound of the real coverage. Boundaries IGN ADMIN EXPRESS "
+        "(Licence Ouverte), simplified.",
+    },
+    "map-data": {"fr": "Données de la carte", "en": "Data of the map"},
+    "map-col-departement": {"fr": "Département", "en": "Département"},
+    "map-col-share": {"fr": "Population couverte (%)", "en": "Population covered (%)"},
+    "map-col-contracts": {"fr": "Contrats en vigueur", "en": "Contracts in force"},
+    "map-geojson": {"fr": "Télécharger en GeoJSON", "en": "Download as GeoJSON"},
+    "map-units": {"fr": "Communes et EPCI de la carte", "en": "Communes and EPCI of the map"},
+    "map-col-unit": {"fr": "Unité", "en": "Unit"},
+    "map-col-layer": {"fr": "Niveau", "en": "Level"},
+    "map-col-code": {"fr": "Code", "en": "Code"},
+    "map-layer-commune": {"fr": "commune", "en": "commune"},
+    "map-layer-epci": {"fr": "EPCI", "en": "EPCI"},
+    "section-map-territory": {"fr": "Carte du territoire", "en": "Map of the territory"},
+    "section-map-contract": {"fr": "Territoire du contrat", "en": "Territory of the contract"},
+    "section-timeline": {"fr": "Contrats successifs", "en": "Successive contracts"},
+    "charts-title": {"fr": "Les contrats en graphiques", "en": "The contracts in charts"},
+    "chart-data": {"fr": "Données du graphique", "en": "Data of the chart"},
+    "chart-query": {
+        "fr": "La requête SPARQL de ce graphique",
+        "en": "The SPARQL query of this chart",
+    },
+    "chart-total": {"fr": "Total", "en": "Total"},
+    "chart-generation": {"fr": "génération {n}", "en": "generation {n}"},
+    "chart-generation-unknown": {"fr": "génération inconnue", "en": "unknown generation"},
+    "chart-years-title": {
+        "fr": "Contrats signés par année et par génération (année de début si la date de "
+        "signature manque)",
+        "en": "Contracts signed per year and per generation (start year when the signature "
+        "date is missing)",
+    },
+    "chart-years-bar": {
+        "fr": "{year}, {generation} : {n} contrat(s)",
+        "en": "{year}, {generation}: {n} contract(s)",
+    },
+    "chart-themes-title": {
+        "fr": "Thèmes des contrats en vigueur en {year}",
+        "en": "Themes of the contracts in force in {year}",
+    },
+    "chart-themes-bar": {"fr": "{theme} : {n} contrat(s)", "en": "{theme}: {n} contract(s)"},
+    "chart-in-force": {"fr": "Contrats en vigueur en {year}", "en": "Contracts in force in {year}"},
+    "chart-timeline-title": {
+        "fr": "Les contrats du territoire au fil des années",
+        "en": "The territory's contracts over the years",
+    },
+    "chart-timeline-bar": {"fr": "{contract} ({period})", "en": "{contract} ({period})"},
 }
 
 

@@ -10,13 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app, request
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
+from cls_kg.graph import geometry
 from cls_kg.graph.namespaces import CLS
 from cls_kg.graph.store import Row, Store
 
+from . import charts, maps, published
+from .charts import Chart
 from .describe import fill, iri_term, labels
+from .maps import MapView
+from .messages import say as message
 from .view import Labeller, Page, Value, pick
 
 Href = Callable[[str], str | None]
@@ -39,6 +45,22 @@ class Section:
     name: str
     title_key: str
     entries: list[Entry] = field(default_factory=list)
+
+    def shown(self) -> bool:
+        """Whether the page shows the section: it has something to show."""
+        return bool(self.entries)
+
+
+@dataclass(frozen=True)
+class FigureSection(Section):
+    """A map or a chart, drawn by ``sections/map.html`` or ``sections/chart.html``."""
+
+    view: MapView | None = None
+    chart: Chart | None = None
+
+    def shown(self) -> bool:
+        """Shown when the map or chart has something drawn."""
+        return bool(self.view) or bool(self.chart)
 
 
 def position(row: Row, name: str) -> int:
@@ -85,14 +107,51 @@ def outline(store: Store, page: Page, lang: str, href: Href) -> Section:
     return Section("outline", "section-outline", entries)
 
 
-#: Class IRI -> the section its resources get.
-SECTIONS: dict[str, Callable[[Store, Page, str, Href], Section]] = {
-    str(SKOS.ConceptScheme): concepts,
-    str(CLS.Contract): outline,
+def translator(lang: str) -> Callable[..., str]:
+    """Messages in the page's language (``pages.translator``, which imports this module)."""
+    return lambda key, **values: message(key, lang, **values)
+
+
+def geojson_link() -> str | None:
+    """Where the territories' GeoJSON of the served version is, when it has one."""
+    name = geometry.TERRITORIES_FILE
+    has = name in published.current().dumps
+    return f"{request.script_root}/dumps/{name}" if has else None
+
+
+def territory_map(store: Store, page: Page, lang: str, href: Href) -> Section:
+    """A territory's map: its communes, its EPCI, its outline."""
+    say = translator(lang)
+    base = current_app.config["BASE_URI"]
+    view = maps.territory_map(store, page.iri, base, href, geojson_link(), say)
+    return FigureSection("map", "section-map-territory", view=view)
+
+
+def contract_map(store: Store, page: Page, lang: str, href: Href) -> Section:
+    """A contract's territory on a map."""
+    rows = store.select(fill("map-contract-territory", this=iri_term(page.iri)))
+    territory = str(rows[0]["territory"]) if rows else ""
+    say = translator(lang)
+    base = current_app.config["BASE_URI"]
+    view = maps.territory_map(store, territory, base, href, geojson_link(), say)
+    return FigureSection("map", "section-map-contract", view=view)
+
+
+def timeline(store: Store, page: Page, lang: str, href: Href) -> Section:
+    """A territory's successive contracts over the years."""
+    chart = charts.timeline(store, page.iri, translator(lang), lang, href)
+    return FigureSection("chart", "section-timeline", chart=chart)
+
+
+#: Class IRI -> the sections its resources get, in this order.
+SECTIONS: dict[str, tuple[Callable[[Store, Page, str, Href], Section], ...]] = {
+    str(SKOS.ConceptScheme): (concepts,),
+    str(CLS.Contract): (contract_map, outline),
+    str(CLS.Territory): (timeline, territory_map),
 }
 
 
 def render(store: Store, page: Page, lang: str, href: Href) -> list[Section]:
-    """The sections of a page's classes, those with entries."""
-    found = (SECTIONS[t](store, page, lang, href) for t in page.type_iris if t in SECTIONS)
-    return [section for section in found if section.entries]
+    """The sections of a page's classes, those with something to show."""
+    makers = (make for t in page.type_iris for make in SECTIONS.get(t, ()))
+    return [section for make in makers if (section := make(store, page, lang, href)).shown()]
