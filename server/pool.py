@@ -308,8 +308,10 @@ class WorkerPool:
             raise StoreBusy(seconds(timeout)) from None
         try:
             reply = self.run(busy, job, timeout, client, lowered)
-        except BaseException:
+        except BaseException as error:
             self.replace(busy)  # a crash, a refusal, or this thread interrupted mid-job
+            if client is not None and isinstance(error, MemoryLimitExceeded):
+                self.fairness.mark(client)  # as heavy as a long query: one at a time
             raise
         status, value = reply
         if status == "error":

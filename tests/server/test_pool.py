@@ -135,8 +135,9 @@ def test_a_query_past_the_memory_cap_is_stopped_with_the_designed_error(
 ) -> None:
     before = worker_of(capped_pool)
     with pytest.raises(MemoryLimitExceeded) as stopped:
-        capped_pool.call(query(MEMORY_BOMB), 60)
+        capped_pool.call(query(MEMORY_BOMB), 60, client="10.2.2.2")
     assert stopped.value.detail == str(MIN_QUERY_MEMORY_MB)
+    assert "10.2.2.2" in capped_pool.fairness.heavy  # its next queries: one at a time
     assert not before.process.is_alive()
     assert capped_pool.call(query("SELECT * { ?s ?p ?o } LIMIT 1"), 30).rows == 1
     assert worker_of(capped_pool) is not before
