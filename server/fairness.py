@@ -3,8 +3,8 @@ queries and pages (the lanes of ``pool.py`` hold against one heavy client, not a
 
 A client (an address, as the rate limit sees it: ``CLS_KG_TRUSTED_PROXIES`` applies) becomes
 *heavy* when one of its queries runs long (past ``QUERY_LIGHT_SECONDS``) or past the memory
-cap, and stays heavy for ``HEAVY_SECONDS`` after its last such query. In each web process, the queries of heavy clients
-form the *heavy lane*:
+cap, and stays heavy for ``HEAVY_SECONDS`` after its last such query. In each web process,
+the queries of heavy clients form the *heavy lane*:
 
 - at most one query in flight per heavy client: another one is refused at once with ``429``
   and ``Retry-After`` (``ClientBusy``);
