@@ -132,7 +132,7 @@ def per_year(store: Store, say: Say) -> Chart:
     left, right, bottom, upper = 34.0, 8.0, 26.0, 10.0
     plot = chart.height - bottom - upper
     step = (chart.width - left - right) / len(years)
-    for tick in sorted({0, top // 2, top}):
+    for tick in range(0, top + 1, 1 if top <= 5 else top // 2):
         y = upper + plot * (1 - tick / top)
         chart.grid.append((left, y, chart.width - right, y))
         chart.texts.append(Text(left - 4, y + 4, str(tick), "end"))
@@ -202,27 +202,33 @@ def themes_in_force(store: Store, when: int, say: Say, lang: str, href: Href) ->
 
 @dataclass(frozen=True)
 class Span:
-    """One contract of a territory's timeline."""
+    """One contract of a territory's timeline (no years: drawn nowhere, listed in the table)."""
 
     iri: str
     generation: str
-    first: int
-    last: int
+    first: int | None
+    last: int | None
     status: str | None
+
+    def period(self) -> str:
+        """``2016-2019``, ``2016`` or nothing."""
+        if self.first is None or self.last is None:
+            return ""
+        return f"{self.first}-{self.last}" if self.last != self.first else str(self.first)
 
 
 def spans(rows: Iterable[Row]) -> list[Span]:
-    """The contracts of a timeline with a year to draw them from (one row per contract)."""
+    """The contracts of a territory, one per contract, dated ones first by their years."""
     found: dict[str, Span] = {}
     for row in rows:
         iri = str(row["contract"])
-        first = year_of(row.get("start")) or year_of(row.get("signed"))
-        if first is None or iri in found:
+        if iri in found:
             continue
-        last = year_of(row.get("end")) or first
+        first = year_of(row.get("start")) or year_of(row.get("signed"))
+        last = max(first, year_of(row.get("end")) or first) if first is not None else None
         status = str(row["status"]) if row.get("status") is not None else None
-        found[iri] = Span(iri, str(row.get("generation", "")), first, max(first, last), status)
-    return sorted(found.values(), key=lambda s: (s.first, s.last, s.iri))
+        found[iri] = Span(iri, str(row.get("generation", "")), first, last, status)
+    return sorted(found.values(), key=lambda s: (s.first is None, s.first or 0, s.last or 0, s.iri))
 
 
 def timeline(store: Store, territory: str, say: Say, lang: str, href: Href) -> Chart:
@@ -230,42 +236,37 @@ def timeline(store: Store, territory: str, say: Say, lang: str, href: Href) -> C
     query = fill("chart-territory-timeline", this=iri_term(territory))
     found = spans(store.select(query))
     chart = Chart("chart-timeline", say("chart-timeline-title"), query=query_link(query))
-    if not found:
+    dated = [(s, s.first, s.last) for s in found if s.first is not None and s.last is not None]
+    if not dated:
         return chart
     terms = [URIRef(s.iri) for s in found] + [URIRef(s.status) for s in found if s.status]
     names = Labeller(labels(store, terms), lang, href)
-    first, last = min(s.first for s in found), max(s.last for s in found) + 1
-    left, right, line, axis = 236.0, 20.0, 28.0, 24.0
-    chart.height = line * len(found) + axis + 6
+    first, last = min(f for _, f, _ in dated), max(t for _, _, t in dated) + 1
+    left, right, line, axis = 180.0, 20.0, 28.0, 24.0
+    chart.height = line * len(dated) + axis + 6
     scale = (chart.width - left - right) / (last - first)
     every = max(1, math.ceil((last - first) / 10))
     for tick in range(first, last + 1, every):
         x = round(left + (tick - first) * scale, 1)
         chart.grid.append((x, 2, x, chart.height - axis + 4))
         chart.texts.append(Text(x, chart.height - 6, str(tick)))
-    for index, span in enumerate(found):
+    for index, (span, start, end) in enumerate(dated):
         contract = names.link(URIRef(span.iri))
         y = 4 + index * line
-        period = f"{span.first}-{span.last}" if span.last != span.first else str(span.first)
-        title = say("chart-timeline-bar", contract=contract.text, period=period)
-        chart.bars.append(
-            Bar(
-                round(left + (span.first - first) * scale, 1),
-                y + 4,
-                round((span.last + 1 - span.first) * scale, 1),
-                line - 8,
-                generation_class(span.generation),
-                title,
-                contract.href,
-            )
-        )
-        chart.texts.append(Text(left - 6, y + line / 2 + 4, short(contract.text), "end"))
+        title = say("chart-timeline-bar", contract=contract.text, period=span.period())
+        box = (round(left + (start - first) * scale, 1), y + 4)
+        size = (round((end + 1 - start) * scale, 1), line - 8)
+        css = generation_class(span.generation)
+        chart.bars.append(Bar(*box, *size, css, title, contract.href))
+        generation = say("chart-generation", n=span.generation) if span.generation else ""
+        shown = " · ".join(part for part in (span.period(), generation) if part)
+        chart.texts.append(Text(left - 6, y + line / 2 + 4, shown, "end"))
     chart.head = [say("col-contract"), say("col-generation"), say("col-period"), say("col-status")]
     chart.rows = [
         [
             Cell(names.link(URIRef(s.iri)).text, names.link(URIRef(s.iri)).href),
             Cell(s.generation, number=True),
-            Cell(f"{s.first}-{s.last}"),
+            Cell(s.period()),
             Cell(names.label(URIRef(s.status)) if s.status else ""),
         ]
         for s in found

@@ -161,10 +161,12 @@ def figures(store: Store, lang: str) -> dict[str, Any]:
     when = maps.chosen_year(request.args.get("annee"))
     say = pages.translator(lang)
     has = geometry.DEPARTEMENTS_FILE in published.current().dumps
+    national = maps.national_map(store, when, say, pages.href)
     return {
         "year": when,
         "years": list(YEARS),
-        "national": maps.national_map(store, when, say, pages.href),
+        "national": national,
+        "national_query": charts.query_link(national.query),
         "national_geojson": f"{request.script_root}/dumps/{geometry.DEPARTEMENTS_FILE}"
         if has
         else None,

@@ -4,8 +4,8 @@ Shapes come from the build's geometries (``cls_kg.graph.geometry``, read only): 
 coordinates in longitude/latitude, projected here with an equirectangular projection
 corrected by the cosine of the map's middle latitude (good enough at the scale of a
 département or of France), into an SVG ``viewBox``. The national map draws the overseas
-départements as insets, each with its own frame. Paths keep one decimal of a pixel and drop
-points that fall on the previous one, so a page stays light.
+départements as insets, each with its own frame. Paths are drawn on the pixel grid with
+relative moves and drop points that fall on the previous one, so a page stays light.
 """
 
 from __future__ import annotations
@@ -15,11 +15,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from cls_kg.graph import geometry
 from cls_kg.graph.coverage import YEARS
+from cls_kg.graph.namespaces import data_namespace
+from cls_kg.graph.reference.geometries import LAYERS
 from cls_kg.graph.store import Store
+
+from .describe import fill, iri_term
 
 Position = Sequence[float]
 Ring = Sequence[Position]
@@ -41,8 +46,6 @@ CLASSES: tuple[tuple[float, str], ...] = (
     (50.0, "share-3"),
     (75.0, "share-4"),
 )
-#: Layers of a territory's map, drawn in this order (the territory's outline on top).
-LAYER_ORDER = {"commune": 0, "epci": 1, "territory": 2}
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class MapView:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (CSS class, label)
     rows: list[tuple[str, str | None, str, str]] = field(default_factory=list)
     geojson: str | None = None  # where to download the map's GeoJSON
+    query: str = ""  # the SPARQL query of the map's figures
 
     def __bool__(self) -> bool:
         return bool(self.shapes)
@@ -111,14 +115,18 @@ def projector(box: Box, frame: tuple[float, float, float, float]) -> Projector:
 
 
 def ring_path(ring: Ring, project: Projector) -> str:
-    """One closed ring as SVG path commands; points on the previous pixel tenth are dropped."""
-    points: list[str] = []
+    """One closed ring as SVG path commands on the pixel grid: a first point, then relative
+    moves; points on the previous pixel are dropped (a page stays light)."""
+    points: list[tuple[int, int]] = []
     for position in ring:
         x, y = project(position)
-        point = f"{x:.1f} {y:.1f}"
+        point = (round(x), round(y))
         if not points or points[-1] != point:
             points.append(point)
-    return "M" + "L".join(points) + "Z" if len(points) > 2 else ""
+    if len(points) < 3:
+        return ""
+    moves = " ".join(f"{x - px} {y - py}" for (px, py), (x, y) in pairwise(points))
+    return f"M{points[0][0]} {points[0][1]}l{moves}Z"
 
 
 def path(shape: Polygons, project: Projector) -> str:
@@ -193,6 +201,11 @@ def national_paths() -> dict[str, str]:
     return drawn
 
 
+def decimal(value: float, say: Callable[..., str]) -> str:
+    """A share with one decimal, written the page's language's way."""
+    return f"{value:.1f}".replace(".", say("decimal"))
+
+
 def national_map(
     store: Store, when: int, say: Callable[..., str], href: Callable[[str], str | None]
 ) -> MapView:
@@ -201,17 +214,17 @@ def national_map(
     drawn = national_paths()
     view = MapView("map-france", WIDTH, HEIGHT, legend=legend(say))
     view.frames = [frame for _, frame in national_frames().values() if frame is not None]
-    found = sorted(geometry.departements(store).values(), key=lambda d: d.code)
-    for departement in found:
-        figure = departement.years.get(when)
-        share = figure.share if figure else 0.0
-        contracts = figure.contracts if figure else 0
-        link = href(departement.iri)
-        shown = f"{share:.1f}".replace(".", ",") if say("decimal") == "," else f"{share:.1f}"
-        title = say("map-departement-title", name=departement.name, share=shown, n=contracts)
-        if departement.code in drawn:
-            view.shapes.append(Shape(drawn[departement.code], share_class(share), title, link))
-        view.rows.append((departement.name, link, shown, str(contracts)))
+    view.query = fill("map-departements", year=when)
+    for row in store.select(view.query):
+        code, name = str(row["code"]), str(row["name"])
+        share = float(str(row["share"])) if "share" in row else 0.0
+        contracts = str(row.get("contracts", 0))
+        link = href(str(row["zone"]))
+        shown = decimal(share, say)
+        title = say("map-departement-title", name=name, share=shown, n=contracts)
+        if code in drawn:
+            view.shapes.append(Shape(drawn[code], share_class(share), title, link))
+        view.rows.append((name, link, shown, contracts))
     return view
 
 
@@ -230,6 +243,30 @@ def feature_shape(
     )
 
 
+def territory_features(store: Store, iri: str, base: str) -> list[dict[str, Any]]:
+    """A territory's outline (its geometry in the store), then its EPCI and communes (shipped
+    shapes), as GeoJSON features with a ``layer``: ``geometry.territory_map`` for one
+    territory, without reading every territory of the store."""
+    copy = geometry.shipped_copy()
+    outline = geometry.feature(store, iri) if iri else None
+    if copy is None or outline is None:
+        return []
+    outline["properties"]["layer"] = "territory"
+    rows = store.select(fill("map-territory-units", this=iri_term(iri)))
+    units = sorted(u for row in rows if (u := geometry.unit_of(str(row["unit"]), base)))
+    epci = sorted(code for stem, code in units if stem == "epci")
+    communes = sorted({c for unit in units for c in copy.communes_of(*unit)})
+    ids = data_namespace(base)
+    found = []
+    for layer, stem, codes in (("commune", "communes", communes), ("epci", "epci", epci)):
+        for code in codes:
+            unit = geometry.unit_feature(f"{ids}{LAYERS[stem]}/{code}", base)
+            if unit is not None:
+                unit["properties"]["layer"] = layer
+                found.append(unit)
+    return [*found, outline]
+
+
 def territory_map(
     store: Store,
     iri: str,
@@ -239,24 +276,22 @@ def territory_map(
     say: Callable[..., str],
 ) -> MapView:
     """A territory's map: its communes, its EPCI and its outline, each a link."""
-    collection = geometry.territory_map(store, iri, base)
-    features = [f for f in collection.get("features", []) if f.get("geometry")]
+    features = [f for f in territory_features(store, iri, base) if f.get("geometry")]
     view = MapView("map-territory", TERRITORY_WIDTH, TERRITORY_WIDTH, geojson=geojson)
     if not features:
         return view
     box = bounds(f["geometry"]["coordinates"] for f in features)
     west, south, east, north = box
-    ratio = (north - south) / max((east - west) * math.cos(math.radians((south + north) / 2)), 1e-9)
-    view.height = round(min(max(TERRITORY_WIDTH * ratio, 160.0), 640.0), 1)
+    across = max((east - west) * math.cos(math.radians((south + north) / 2)), 1e-9)
+    view.height = round(min(max(TERRITORY_WIDTH * (north - south) / across, 160.0), 640.0), 1)
     project = projector(box, (6.0, 6.0, view.width - 6.0, view.height - 6.0))
-    ordered = sorted(features, key=lambda f: LAYER_ORDER.get(f["properties"].get("layer"), 0))
-    view.shapes = [feature_shape(f, project, href) for f in ordered]
-    for item in ordered:
+    view.shapes = [feature_shape(f, project, href) for f in features]
+    for item in features:
         properties = item["properties"]
         if properties.get("layer") in ("commune", "epci"):
-            link = href(str(properties["iri"]))
             layer = say(f"map-layer-{properties['layer']}")
-            view.rows.append(
-                (str(properties.get("label") or ""), link, layer, str(properties.get("code", "")))
-            )
+            label = str(properties.get("label") or "")
+            code = str(properties.get("code", ""))
+            view.rows.append((label, href(str(properties["iri"])), layer, code))
+    view.rows.sort(key=lambda row: row[2] != say("map-layer-epci"))  # EPCI first
     return view

@@ -538,6 +538,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(Licence Ouverte), simplified.",
     },
     "map-data": {"fr": "Données de la carte", "en": "Data of the map"},
+    "map-query": {"fr": "La requête SPARQL de cette carte", "en": "The SPARQL query of this map"},
     "map-col-departement": {"fr": "Département", "en": "Département"},
     "map-col-share": {"fr": "Population couverte (%)", "en": "Population covered (%)"},
     "map-col-contracts": {"fr": "Contrats en vigueur", "en": "Contracts in force"},
