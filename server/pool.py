@@ -129,11 +129,6 @@ class Lanes:
             int(config.get("QUERY_MEMORY_MB", cls.memory_mb)),
         )
 
-    @property
-    def memory(self) -> int | None:
-        """The cap on each worker's data in bytes; None when there is none."""
-        return self.memory_mb << 20 if self.memory_mb else None
-
 
 def threads_of(pid: int) -> list[int]:
     """The thread ids of process ``pid`` (empty when it is gone).
