@@ -6,6 +6,8 @@ the notation of a concept of its scheme; an unknown value filters nothing.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +23,7 @@ from cls_kg.graph.store import Row, Store
 from . import charts, maps, pagecache, pages, published, ratelimit
 from .describe import fill, iri_term, labels
 from .messages import language, remember_language
-from .store import get_store
+from .store import get_store, served
 from .view import Labeller, Value
 
 bp = Blueprint("landing", __name__)
@@ -29,6 +31,9 @@ bp.before_request(ratelimit.limit)
 bp.after_request(remember_language)
 
 FACETS = ("status", "theme", "kind")
+FIGURES_KEPT = 64  # maps and charts kept per process (version, year, language, script root)
+FIGURES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+FIGURES_LOCK = threading.Lock()
 COUNTS = ("contracts", "territories", "signatories", "axes", "actions", "declaredActions")
 
 
@@ -157,8 +162,23 @@ def line_order(line: ContractLine) -> tuple[str, str, str]:
 
 
 def figures(store: Store, lang: str) -> dict[str, Any]:
-    """The national map of the chosen year (``?annee=``) and the charts."""
+    """The national map of the chosen year (``?annee=``) and the charts, made once per
+    version, year, language and script root (the contract filters do not change them)."""
     when = maps.chosen_year(request.args.get("annee"))
+    key = (served().key, when, lang, request.script_root)
+    with FIGURES_LOCK:
+        found = FIGURES.get(key)
+    if found is None:
+        found = make_figures(store, lang, when)
+        with FIGURES_LOCK:
+            FIGURES[key] = found
+            while len(FIGURES) > FIGURES_KEPT:
+                FIGURES.popitem(last=False)
+    return found
+
+
+def make_figures(store: Store, lang: str, when: int) -> dict[str, Any]:
+    """The national map of ``when`` and the charts."""
     say = pages.translator(lang)
     has = geometry.DEPARTEMENTS_FILE in published.current().dumps
     national = maps.national_map(store, when, say, pages.href)

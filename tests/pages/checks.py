@@ -25,7 +25,8 @@ class Outline(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.titles = 0
+        self.titles = 0  # the document's <title>s (an inline SVG's titles are its own)
+        self.svg_depth = 0
         self.lang: str | None = None
         self.scripts: list[dict[str, str | None]] = []
         self.script_texts: list[str] = []
@@ -35,7 +36,9 @@ class Outline(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Count titles, keep the lang, scripts and hrefs."""
         found = dict(attrs)
-        if tag == "title":
+        if tag == "svg":
+            self.svg_depth += 1
+        if tag == "title" and not self.svg_depth:
             self.titles += 1
         elif tag == "html":
             self.lang = found.get("lang")
@@ -47,9 +50,11 @@ class Outline(HTMLParser):
             self.links.append(found["href"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        """A script ends."""
+        """A script or an inline SVG ends."""
         if tag == "script":
             self.in_script = False
+        elif tag == "svg":
+            self.svg_depth -= 1
 
     def handle_data(self, data: str) -> None:
         """Keep the text of scripts."""

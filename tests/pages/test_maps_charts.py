@@ -1,19 +1,25 @@
-"""Maps and charts as a person sees them (headless Chromium on a live seed server, screenshots
-landing.png, territory.png, contract.png in tests/artefacts/), and the SVG builders checked
-without a browser: well-formed XML, one path per département, legend, tables = queries."""
+"""Maps and charts as a person sees them (headless Chromium on the seed build served as
+deployed, ``cls-kg serve``'s gunicorn; screenshots landing.png, territory.png, contract.png in
+tests/artefacts/), and the SVG builders checked without a browser: well-formed XML, one path
+per département, legend, tables = queries."""
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from flask.testing import FlaskClient
 
 from cls_kg.graph.store import Store
 from cls_kg.server import maps
 from cls_kg.server.describe import fill
 
+from ..hostile.conftest import start
 from ..server.conftest import LiveServer
 from .conftest import HTML
 from .test_browser import CHROMIUM, DRIVER, By, WebDriver, browser, shot, wait_for
@@ -105,6 +111,22 @@ def test_territory_and_contract_pages_have_their_map(seed: FlaskClient) -> None:
     assert seed.get("/dumps/territories.geojson").status_code == 200
 
 
+@pytest.fixture(scope="module")
+def deployed(built_data_dir: Path) -> Iterator[LiveServer]:
+    """The seed build served by ``cls-kg serve``'s gunicorn on loopback."""
+    process, server = start(built_data_dir)
+    yield server
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_geojson_download_over_http(deployed: LiveServer) -> None:
+    status, _, body = deployed.request("GET", "/dumps/departements.geojson")
+    features = json.loads(body)["features"]
+    assert status == 200 and len(features) >= 101
+    assert {"iri", "code", "label"} <= set(features[0]["properties"])
+
+
 def local_only(driver: WebDriver, origin: str) -> None:
     """No resource of the page came from another host."""
     names = driver.execute_script(
@@ -113,9 +135,9 @@ def local_only(driver: WebDriver, origin: str) -> None:
     assert all(name.startswith(origin) for name in names), names
 
 
-def test_pages_in_a_browser(browser: WebDriver, seed_server: LiveServer) -> None:
-    assert CHROMIUM and DRIVER
-    origin = seed_server.url
+@pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no headless Chromium")
+def test_pages_in_a_browser(browser: WebDriver, deployed: LiveServer) -> None:
+    origin = deployed.url
     browser.get(f"{origin}/?annee=2017")
     wait_for(browser, "#map-france path")
     assert browser.find_element(By.ID, "map-france").size["width"] > 300
