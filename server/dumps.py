@@ -31,6 +31,7 @@ DUMP_TYPES: dict[str, tuple[str, str]] = {
     "rdf": ("application/rdf+xml", "RDF_XML"),
     "trig": ("application/trig", "RDF_TRIG"),
     "gz": ("application/gzip", "GZIP"),
+    "geojson": ("application/geo+json", "GEOJSON"),
 }
 COMPRESSED = (".gz",)  # dumps served as they are, never compressed again
 UNKNOWN = ("application/octet-stream", "BIN")

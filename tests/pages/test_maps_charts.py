@@ -121,9 +121,10 @@ def deployed(built_data_dir: Path) -> Iterator[LiveServer]:
 
 
 def test_geojson_download_over_http(deployed: LiveServer) -> None:
-    status, _, body = deployed.request("GET", "/dumps/departements.geojson")
+    status, headers, body = deployed.request("GET", "/dumps/departements.geojson")
     features = json.loads(body)["features"]
     assert status == 200 and len(features) >= 101
+    assert headers["Content-Type"] == "application/geo+json"
     assert {"iri", "code", "label"} <= set(features[0]["properties"])
 
 
