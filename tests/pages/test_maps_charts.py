@@ -75,6 +75,9 @@ def test_year_changes_the_map(seed: FlaskClient) -> None:
     html_2011 = seed.get("/?annee=2011", headers=HTML).get_data(as_text=True)
     assert "en 2017" in html_2017 and "en 2011" in html_2011
     assert figures(html_2017)["map-france"] is not None
+    html_2010 = seed.get("/?annee=2010", headers=HTML).get_data(as_text=True)
+    charts = html_2010[html_2010.index('id="charts"') :]
+    assert "chart-themes" not in charts and "Aucun contrat ne correspond." in charts  # none yet
     wrong = seed.get("/?annee=1800", headers=HTML).get_data(as_text=True)
     assert f"en {maps.chosen_year(None)}" in wrong
 
