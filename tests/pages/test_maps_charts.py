@@ -161,3 +161,24 @@ def test_pages_in_a_browser(browser: WebDriver, deployed: LiveServer) -> None:
     local_only(browser, origin)
     browser.execute_script("document.querySelector('.section-map').scrollIntoView()")
     shot(browser, "contract")
+
+
+def test_share_classes_and_paths() -> None:
+    assert [maps.share_class(v) for v in (0.0, 0.04, 0.1, 25.0, 49.9, 50.0, 100.0)] == [
+        "share-0",
+        "share-0",
+        "share-1",
+        "share-2",
+        "share-2",
+        "share-3",
+        "share-4",
+    ]
+    project = maps.projector((0.0, 0.0, 2.0, 1.0), (0.0, 0.0, 200.0, 200.0))
+    # Centred, to scale: two degrees across (near the equator) fill the width, one degree high.
+    assert project((0.0, 1.0)) == pytest.approx((0.0, 50.0), abs=0.01)
+    assert project((2.0, 0.0)) == pytest.approx((200.0, 150.0), abs=0.01)
+    ring = [(0.0, 0.0), (0.001, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]
+    assert maps.ring_path(ring, project) == "M0 150l100 0 0 -100 -100 100Z"  # a repeat dropped
+    assert maps.ring_path([(0.0, 0.0), (0.001, 0.001), (0.0, 0.0)], project) == ""
+    assert maps.chosen_year("2015") == 2015
+    assert maps.chosen_year("1999") == maps.chosen_year("x") == maps.chosen_year(None)
