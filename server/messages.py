@@ -481,6 +481,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit-kb": {"fr": "ko", "en": "kB"},
     # the search page (server/search.py)
     "nav-search": {"fr": "Rechercher", "en": "Search"},
+    "skip-to-content": {"fr": "Aller au contenu", "en": "Skip to content"},
     "search-title": {"fr": "Recherche", "en": "Search"},
     "search-title-for": {"fr": "Recherche : {text}", "en": "Search: {text}"},
     "search-label": {"fr": "Rechercher", "en": "Search"},

@@ -274,6 +274,7 @@
           CM.EditorView.contentAttributes.of({
             "aria-labelledby": "query-label",
             "aria-describedby": "query-keys",
+            tabindex: "0", // axe-core: a scrolled editor must be reachable by keyboard
           }),
           CM.EditorView.updateListener.of((update) => {
             if (update.docChanged) textarea.value = update.state.doc.toString();
