@@ -27,7 +27,7 @@ from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 from ..server.conftest import LiveServer  # noqa: E402
 from .browsing import PAGES, chromium, open_page  # noqa: E402
-from .test_browser import ARTEFACTS, CHROMIUM, DRIVER  # noqa: E402
+from .test_browser import ARTEFACTS, CHROMIUM, DRIVER, shot  # noqa: E402
 
 AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
 WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
@@ -128,6 +128,7 @@ def test_keyboard_skip_link_search_box_and_language(
     skip = tab_until(browser, "a.skip-link", limit=1)
     assert skip.is_displayed() and skip.size["height"] > 10  # visible once focused
     assert skip.get_attribute("href").endswith("#main")
+    shot(browser, "keyboard-skip-link")
     skip.send_keys(Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda d: focused(d).get_attribute("id") == "main")
     link = tab_until(browser, "main a")
@@ -136,6 +137,8 @@ def test_keyboard_skip_link_search_box_and_language(
     )
 
     open_page(browser, seed_server.url, "contract")
+    tab_until(browser, "header nav a")
+    shot(browser, "keyboard-focus")
     box = tab_until(browser, "input#header-q")
     box.send_keys("santé mentale", Keys.ENTER)
     WebDriverWait(browser, 20).until(lambda d: "/recherche" in d.current_url)
