@@ -39,6 +39,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "catalog": ("/catalog", "table.properties"),
     "history": ("/history", "h1"),
     "not-found": ("/id/contract/nowhere", "h1"),
+    "landing-en": ("/?lang=en", "section.contracts table"),
+    "contract-en": (CONTRACT + "?lang=en", "table.properties"),
 }
 
 
@@ -63,8 +65,11 @@ def chromium(width: int = 1280, height: int = 1400) -> Iterator[WebDriver]:
 
 
 def open_page(driver: WebDriver, base: str, kind: str) -> None:
-    """Open the page of this kind and wait until it is ready."""
+    """Open the page of this kind, in French unless it says otherwise, and wait until it is
+    ready."""
     path, ready = PAGES[kind]
+    if driver.current_url.startswith(base):
+        driver.delete_all_cookies()  # no language kept from an earlier page
     driver.get(base + path)
     WebDriverWait(driver, 30).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ready))
