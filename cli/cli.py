@@ -41,6 +41,10 @@ def base_default() -> str:
     return os.environ.get("CLS_KG_BASE_URI", DEFAULT_BASE)
 
 
+#: Warnings a build lists one by one; past it, one line per rule with its count.
+MOST_RESULTS_LISTED = 30
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, validate and publish a version; print what was built."""
     try:
@@ -54,7 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(say("counts", args.lang, **result.counts))
     manifest = result.manifest
     print(say("quads", args.lang, quads=manifest["quads"], graphs=len(manifest["graphs"])))
-    print(result.report.to_text(args.lang, down_to="Warning"))
+    most = None if args.all_results else MOST_RESULTS_LISTED
+    print(result.report.to_text(args.lang, down_to="Warning", most=most))
     if result.consistency is not None:
         print("\n" + result.consistency.to_text(args.lang))
     return EXIT_OK
@@ -158,6 +163,9 @@ def make_parser() -> argparse.ArgumentParser:
         if name in ("build", "serve"):
             add_build_options(sub)
     add_serve_options(commands.choices["serve"])
+    commands.choices["build"].add_argument(
+        "--all-results", action="store_true", help="list every warning, not one line per rule"
+    )
     validate_parser = commands.choices["validate"]
     validate_parser.add_argument("files", nargs="+", type=Path, help="RDF files")
     validate_parser.add_argument("--format", choices=("text", "json"), default="text")

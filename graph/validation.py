@@ -9,6 +9,7 @@ violations stop a build.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -69,12 +70,19 @@ class Report:
         """Only the results about the given nodes (the ones a publisher handed in)."""
         return Report(tuple(r for r in self.results if r.focus in focus_nodes))
 
-    def to_text(self, lang: str = "fr", down_to: str = "Info") -> str:
-        """A report a person reads: one block per result down to a severity, worst first."""
+    def to_text(self, lang: str = "fr", down_to: str = "Info", most: int | None = None) -> str:
+        """A report a person reads: one block per result down to a severity, worst first.
+
+        Past ``most`` results, one line per rule with its count, so that a large build's
+        report stays readable (``cls-kg validate`` or ``build --all-results`` lists them all).
+        """
         labels = TEXT[lang]
         lines = [labels["summary"].format(**self.summary())]
         shown = SEVERITY_ORDER[: SEVERITY_ORDER.index(down_to) + 1]
-        for result in (r for r in self.results if r.severity in shown):
+        results = [r for r in self.results if r.severity in shown]
+        if most is not None and len(results) > most:
+            return "\n".join([*lines, labels["grouped"], *grouped(results, lang)])
+        for result in results:
             lines.append(f"\n[{labels[result.severity]}] {result.message(lang)}")
             lines.append(f"  {labels['focus']} {result.focus}")
             if result.path:
@@ -91,6 +99,18 @@ class Report:
         return json.dumps(body, ensure_ascii=False, indent=2)
 
 
+def grouped(results: list[Result], lang: str) -> list[str]:
+    """One line per (severity, rule): how many resources it concerns, and its message."""
+    labels = TEXT[lang]
+    counts = Counter((r.severity, r.shape) for r in results)
+    first = {(r.severity, r.shape): r for r in reversed(results)}
+    return [
+        f"[{labels[severity]}] ({count}) {first[severity, shape].message(lang)}"
+        f"\n  {labels['shape']} {shape}"
+        for (severity, shape), count in counts.items()
+    ]
+
+
 TEXT: dict[str, dict[str, str]] = {
     "fr": {
         "summary": "Validation : {Violation} violation(s), {Warning} avertissement(s), "
@@ -102,6 +122,8 @@ TEXT: dict[str, dict[str, str]] = {
         "path": "propriété :",
         "value": "valeur :",
         "shape": "règle :",
+        "grouped": "Résultats regroupés par règle (la liste complète : cls-kg build "
+        "--all-results, ou cls-kg validate) :",
     },
     "en": {
         "summary": "Validation: {Violation} violation(s), {Warning} warning(s), {Info} info(s).",
@@ -112,6 +134,8 @@ TEXT: dict[str, dict[str, str]] = {
         "path": "property:",
         "value": "value:",
         "shape": "rule:",
+        "grouped": "Results grouped by rule (the full list: cls-kg build --all-results, "
+        "or cls-kg validate):",
     },
 }
 

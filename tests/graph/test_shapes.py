@@ -67,3 +67,16 @@ def test_invalid_fixture_fails_as_expected(path: Path) -> None:
     }
     for shape, prop in expected:
         assert (shape, prop) in found, f"{shape} {prop} not in {sorted(found)}"
+
+
+def test_a_long_report_is_grouped_by_rule() -> None:
+    report = check(TEST_DATA / "invalid" / "contract.ttl")
+    results = [r for r in report.results if r.severity in ("Violation", "Warning")]
+    assert len(results) > 1
+    listed = report.to_text("en", down_to="Warning")
+    grouped = report.to_text("en", down_to="Warning", most=1)
+    assert listed.count("\n[") == len(results)
+    rules = {(r.severity, r.shape) for r in results}
+    assert grouped.count("\n[") == len(rules)
+    assert "Results grouped by rule" in grouped
+    assert report.to_text("en", down_to="Warning", most=len(results)) == listed
