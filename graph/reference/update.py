@@ -192,9 +192,9 @@ def package_of(path: Path, files: dict[str, bytes], integrity: str) -> Package:
     return Package(PACKAGE, version, vintage_of(readme, version), url, integrity)
 
 
-def gzip_json(records: list[Record]) -> bytes:
-    """Compressed JSON that is byte-identical for the same records (no gzip timestamp)."""
-    text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def gzip_json(data: Any) -> bytes:
+    """Compressed JSON that is byte-identical for the same content (no gzip timestamp)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
