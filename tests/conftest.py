@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +21,19 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 #: in this process and in the servers it starts; the curated CSV folders of graph/records/ are
 #: checked by tests/graph/test_curated_records.py.
 os.environ["CLS_KG_SEED_ONLY"] = "1"
+
+
+def national_generator() -> ModuleType:
+    """bench/national/generate.py (not a package), loaded once under one module name."""
+    if "national_generate" in sys.modules:
+        return sys.modules["national_generate"]
+    path = REPO / "bench" / "national" / "generate.py"
+    spec = importlib.util.spec_from_file_location("national_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["national_generate"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from pyshacl import validate as pyshacl_validate
@@ -22,7 +19,7 @@ from cls_kg.graph.shacl import Unsupported, evaluate, supported
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
-from ..conftest import REPO, TEST_DATA
+from ..conftest import TEST_DATA, national_generator
 
 SOURCES = default_sources()
 SHAPES = parse_files(SOURCES.shapes)
@@ -82,21 +79,10 @@ def test_seed_records_report_is_identical(tmp_path: Path) -> None:
 # --- a small generated national sample, with defects ----------------------------------------
 
 
-def generator() -> ModuleType:
-    """bench/national/generate.py, which is not a package."""
-    path = REPO / "bench" / "national" / "generate.py"
-    spec = importlib.util.spec_from_file_location("national_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("national_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def national_sample(tmp_path_factory: pytest.TempPathFactory) -> Graph:
     """A dozen generated contracts (records and vocabularies, no reference data)."""
-    gen = generator()
+    gen = national_generator()
     folder = tmp_path_factory.mktemp("national")
     files = gen.write(gen.generate(divisions.load(), contracts=12), folder)
     return parse_files(files) + VOCABULARIES

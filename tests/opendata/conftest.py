@@ -8,11 +8,8 @@ minute on the project's machine, the sample a few seconds, through the same code
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -20,7 +17,7 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..conftest import REPO
+from ..conftest import national_generator
 from ..hostile.conftest import start
 from ..server.conftest import LiveServer
 
@@ -28,22 +25,11 @@ NATIONAL_CONTRACTS = 60
 TABLES = "tables"
 
 
-def generator() -> ModuleType:
-    """bench/national/generate.py, which is not a package."""
-    path = REPO / "bench" / "national" / "generate.py"
-    spec = importlib.util.spec_from_file_location("national_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("national_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def national_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A generated national sample (``NATIONAL_CONTRACTS`` contracts over real territories),
     built with the full reference data."""
-    gen = generator()
+    gen = national_generator()
     folder = tmp_path_factory.mktemp("national")
     gen.write(gen.generate(divisions.load(), contracts=NATIONAL_CONTRACTS), folder / "records")
     return build(folder / "data", sources=default_sources(folder / "records", folders=False))
