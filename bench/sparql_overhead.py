@@ -1,6 +1,6 @@
 """How much the HTTP layer adds to each example query (run with ``make bench-sparql``).
 
-Each example query (server/examples/*.rq) runs many times two ways on the same store:
+Each example query (server/sparql/examples/*.rq) runs many times two ways on the same store:
 directly in pyoxigraph (query, then serialise as SPARQL JSON: the work the endpoint must do
 anyway), and through the real service (gunicorn, 2 web processes, worker pool) over a
 keep-alive HTTP connection. Prints p50 and p95 of each, and the p50 difference. Not a test.
@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cls_kg.graph.build import build, current_version
-from cls_kg.server.examples import Example, examples
+from cls_kg.server.sparql.examples import Example, examples
 
 WARMUP = 20
 JSON = "application/sparql-results+json"
@@ -80,7 +80,7 @@ def free_port() -> int:
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     """gunicorn through ``serve()``, rate limiting off, until /health answers."""
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, 2)"
     )
     env = {**os.environ, "CLS_KG_RATE_LIMIT": "0"}

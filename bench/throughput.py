@@ -3,7 +3,7 @@
 For each backend (the embedded store; an Oxigraph server the build is published to) and each
 number of web workers, the real service (``cls-kg serve``'s gunicorn) gets a fixed number of
 concurrent clients for a few seconds, each on a kept-alive connection, in two scenarios:
-the example SPARQL queries (``server/examples``) and contract pages (HTML). Prints requests
+the example SPARQL queries (``server/sparql/examples``) and contract pages (HTML). Prints requests
 per second, p50 and p95 latency and errors. Clients run in their own processes, on the same
 machine as the server: read the figures relative to each other. Not a test.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from cls_kg.graph.build import build, current_version
 from cls_kg.graph.publish import publish
 from cls_kg.graph.remote import RemoteConfig
-from cls_kg.server.examples import examples
+from cls_kg.server.sparql.examples import examples
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 BASE = "https://w3id.org/cls-sante/"
@@ -132,7 +132,7 @@ def service(data_dir: Path, workers: int, store_url: str) -> Iterator[int]:
     """gunicorn with ``workers`` web processes, rate limiting off; its port."""
     port = free_port()
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, "
         "int(sys.argv[3]), sys.argv[4])"
     )

@@ -103,7 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         status = in_child(checking)
     if status != EXIT_OK:
         return status
-    from cls_kg.server.serve import serve  # gunicorn is only needed by this command
+    from cls_kg.server.wsgi.serve import serve  # gunicorn is only needed by this command
 
     print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"), flush=True)
     serve(args.host, args.port, args.data_dir, args.base_uri, args.workers, args.store)

@@ -63,7 +63,7 @@ def locations(config: Mapping[str, Any]) -> dict[str, str]:
 def check(settings: Mapping[str, Any], lang: str) -> int:
     """Say where things are, then start a query process and have it answer; 3 if it cannot."""
     from cls_kg.server import create_app, queries  # Flask and gunicorn: serving only
-    from cls_kg.server.store import get_store, served
+    from cls_kg.server.core.store import get_store, served
 
     app = create_app({**settings, **CHECK_SETTINGS})
     where = locations(app.config)

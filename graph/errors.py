@@ -70,7 +70,7 @@ class PublishError(StoreError):
     """A version cannot be published to (or rolled back in) a remote store; nothing switched."""
 
 
-# --- Refusals and failures of the query service (server/errors.py maps each to HTTP) ---------
+# --- Refusals and failures of the query service (server/core/errors.py maps each to HTTP) ---------
 
 
 class QueryError(StoreError):

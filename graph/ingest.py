@@ -1,6 +1,6 @@
 """One publication of a record: upload -> safe parse -> validate -> new version, or nothing.
 
-The service behind the admin API (``server/admin.py``) and ``cls-kg build``. Crash safety
+The service behind the admin API (``server/ops/admin.py``) and ``cls-kg build``. Crash safety
 rests on two facts: everything an ingest writes before the switch goes to a staging folder
 (``{data_dir}/staging/``) or to a hidden version folder (``versions/.<id>.<pid>.tmp``) that
 nothing serves; and the switch itself is the atomic ``rename`` of ``current`` (build.py).

@@ -1,6 +1,6 @@
 """Ingests as jobs: each upload is published by a process of its own, outside the web request.
 
-The admin API (``server/admin.py``) hands the upload to ``submit``, which writes it into
+The admin API (``server/ops/admin.py``) hands the upload to ``submit``, which writes it into
 ``{data_dir}/jobs/{id}/`` and starts ``python -m cls_kg.graph.jobs {folder}``, then answers
 ``202`` at once. So an ingest of any size is never killed by a web worker's timeout, its memory
 is given back to the system when it ends, and the web process never opens the store to write

@@ -3,7 +3,7 @@
 Some decisions need a query's keywords but not its full parse: does it name its own dataset
 (``FROM``), is it an update sent as a query? These scans never raise: a text that breaks the
 grammar still gets an answer (its engine will report the error). They read the same tokens as
-the safety rules (``server/policy.py``), so a keyword is told from the same word inside a
+the safety rules (``server/sparql/policy.py``), so a keyword is told from the same word inside a
 string, an IRI, a comment, a variable or a prefixed name exactly as the policy tells it.
 """
 

@@ -19,27 +19,16 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    admin,
-    catalog,
-    completions,
-    config,
-    downloads,
-    dumps,
-    errors,
-    history,
-    landing,
-    meta,
-    ratelimit,
-    resources,
-    search,
-    sparql,
-)
-from .bodytimeout import BodyDeadline
-from .service import BYTE_LIMIT_HEADER, ROW_LIMIT_HEADER, TRUNCATED_HEADER
+from .core import config, errors, ratelimit
+from .opendata import catalog, downloads, dumps
+from .ops import admin, history, meta
+from .pages import landing, resources, search
+from .sparql import completions, endpoint
+from .sparql.service import BYTE_LIMIT_HEADER, ROW_LIMIT_HEADER, TRUNCATED_HEADER
+from .wsgi.bodytimeout import BodyDeadline
 
 BLUEPRINTS = (
-    sparql.bp,
+    endpoint.bp,
     meta.bp,
     landing.bp,
     catalog.bp,

@@ -74,7 +74,7 @@ def build(records: Path, data_dir: Path) -> dict[str, float]:
 
 def queries() -> dict[str, str]:
     """The example queries and the heavy ones, by name (heavy ones prefixed ``h``)."""
-    files = sorted((REPO / "server" / "examples").glob("*.rq"))
+    files = sorted((REPO / "server" / "sparql" / "examples").glob("*.rq"))
     files += sorted((HERE / "queries").glob("*.rq"))
     return {path.stem: path.read_text() for path in files}
 

@@ -116,7 +116,7 @@ def tree_pss(pid: int) -> int:
 def start_ours(data_dir: Path, port: int, workers: int = 2, **env: str) -> subprocess.Popen[bytes]:
     """Our gunicorn on a built data folder, rate limit off (``cls-kg serve`` would rebuild)."""
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, int(sys.argv[3]))"
     )
     return subprocess.Popen(

@@ -9,7 +9,7 @@ is counted and listed. Light-query latency (p50/p99, target < 100 ms) and the se
 are sampled over time. Each client speaks from a loopback address of its own (127.0.x.y), as
 the service tells clients apart by address: a client whose pathological query ran long is a
 heavy client for the next minute, and its light queries and resource pages share the heavy
-clients' part of the query processes (``server/fairness.py``).
+clients' part of the query processes (``server/sparql/fairness.py``).
 
 Then the flood (issue 13, item 5): for N in ``--flood`` (2, 6, 16), N addresses send
 pathological queries back to back on two connections each, ignoring Retry-After, for

@@ -4,7 +4,7 @@ twenty columns (the largest regional records: 144 rows); the defaults leave more
 times that, and stop a file that declares a million rows or sixteen thousand columns before
 reading costs a second.
 
-Read from ``CLS_KG_UPLOAD_MAX_*`` variables (the server's settings, ``server/config.py``; the
+Read from ``CLS_KG_UPLOAD_MAX_*`` variables (the server's settings, ``server/core/config.py``; the
 environment reaches the ingest wherever it runs), else the defaults.
 """
 

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from cls_kg.cli import main
 from cls_kg.graph.build import current_version
 from cls_kg.graph.history import publication_of
-from cls_kg.server.store import VERSIONS
+from cls_kg.server.core.store import VERSIONS
 
 from .conftest import AUTH, app_on, fill_template, outcome
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from cls_kg.graph.results import FORMATS, RDF_FORMATS
-from cls_kg.server.negotiation import BINDINGS, BOOLEAN, GRAPH, MEDIA_TYPES
+from cls_kg.server.core.negotiation import BINDINGS, BOOLEAN, GRAPH, MEDIA_TYPES
 
 from ..conftest import TEST_DATA
 from .installed import AUTH, Installed, Server, run

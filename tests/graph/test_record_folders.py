@@ -178,7 +178,7 @@ def test_coverage_figures_point_at_their_zone(store: OxigraphStore) -> None:
 
 def example(name: str) -> str:
     """An example query of the query page."""
-    return (REPO / "server" / "examples" / f"{name}.rq").read_text(encoding="utf-8")
+    return (REPO / "server" / "sparql" / "examples" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def test_the_example_queries_answer_with_the_coverage(store: OxigraphStore) -> None:

@@ -55,7 +55,7 @@ def start(
     """``cls-kg serve``'s gunicorn on a free port, once it answers a light query."""
     port = free_port()
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, int(sys.argv[3]))"
     )
     process = subprocess.Popen(

@@ -65,7 +65,7 @@ def capped(built_data_dir: Path) -> Iterator[LiveServer]:
     """The seed build under gunicorn with one web process and a 1 MB result cap."""
     port = free_port()
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, 1)"
     )
     process = subprocess.Popen(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cls_kg.server.policy import Limits
+from cls_kg.server.sparql.policy import Limits
 
 from ..server.conftest import LiveServer, app_with
 from .conftest import alive, assert_clean

@@ -17,7 +17,7 @@ from functools import partial
 
 import pytest
 
-from cls_kg.server.bodytimeout import DeadlineReader, SlowBody, Watchdog
+from cls_kg.server.wsgi.bodytimeout import DeadlineReader, SlowBody, Watchdog
 
 from ..server.conftest import LiveServer
 from .conftest import LIGHT_QUERY, alive, start

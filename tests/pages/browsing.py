@@ -20,7 +20,7 @@ from .conftest import REPO
 from .test_browser import CHROMIUM, DRIVER, FLAGS
 
 CONTRACT = "/id/contract/pays-vosges-saonoises-2023-2027"
-RUN_QUERY = (REPO / "server" / "examples" / "02-contracts-by-territory.rq").read_text()
+RUN_QUERY = (REPO / "server" / "sparql" / "examples" / "02-contracts-by-territory.rq").read_text()
 
 # kind -> (path on the seed build, an element the page has once ready)
 PAGES: dict[str, tuple[str, str]] = {

@@ -16,8 +16,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from cls_kg.graph.store import Store
-from cls_kg.server import maps
-from cls_kg.server.describe import fill
+from cls_kg.server.pages import maps
+from cls_kg.server.pages.describe import fill
 
 from ..hostile.conftest import start
 from ..server.conftest import LiveServer

@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 from cls_kg.graph.errors import ConfigError
 from cls_kg.graph.namespaces import records_graph
 from cls_kg.server import create_app
-from cls_kg.server.pagecache import OVERHEAD, Entry, PageCache, cache_of
-from cls_kg.server.store import VERSIONS
+from cls_kg.server.core.store import VERSIONS
+from cls_kg.server.pages.pagecache import OVERHEAD, Entry, PageCache, cache_of
 
 from ..server.conftest import app_with, write_data_dir
 from .conftest import HTML, LOCAL_BASE

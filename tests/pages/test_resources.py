@@ -8,7 +8,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from cls_kg.server.iris import href, iri_of, local_path, targets
+from cls_kg.server.pages.iris import href, iri_of, local_path, targets
 
 from .checks import RDF_PARSERS, check_html, parse_rdf
 from .conftest import HTML, LOCAL_BASE, PARTNERS

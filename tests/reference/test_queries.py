@@ -13,8 +13,8 @@ from cls_kg.graph.store import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "queries"
-#: The cross-dataset examples are examples of the query page (server/examples/17-20).
-EXAMPLES_DIR = REPO / "server" / "examples"
+#: The cross-dataset examples are examples of the query page (server/sparql/examples/17-20).
+EXAMPLES_DIR = REPO / "server" / "sparql" / "examples"
 NAMES = {
     "population-by-region": "17-population-by-region",
     "communes-in-several-cls": "18-communes-in-several-cls",

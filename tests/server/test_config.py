@@ -8,7 +8,7 @@ import pytest
 
 from cls_kg.graph.errors import ConfigError
 from cls_kg.server import create_app
-from cls_kg.server.config import SETTINGS, load
+from cls_kg.server.core.config import SETTINGS, load
 
 
 def test_defaults() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from cls_kg.server.examples import Example, examples
+from cls_kg.server.sparql.examples import Example, examples
 
 #: Examples that may find nothing, with the reason.
 MAY_BE_EMPTY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cls_kg.server.httpworker import ChunkedEnd, Head, Limits, canned
+from cls_kg.server.wsgi.httpworker import ChunkedEnd, Head, Limits, canned
 
 #: Head -> (Content-Length, chunked, expects 100-continue, framing the loop understands).
 HEADS = {

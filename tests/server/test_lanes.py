@@ -21,10 +21,10 @@ from flask import Flask
 from cls_kg.graph.errors import ConfigError, QueryTimeout
 from cls_kg.graph.results import BINDINGS
 from cls_kg.graph.store import OxigraphStore, QueryRequest
-from cls_kg.server import config
-from cls_kg.server import pool as pool_module
-from cls_kg.server.fairness import RETRY_SECONDS, ClientBusy, Fairness, HeavyBusy
-from cls_kg.server.pool import (
+from cls_kg.server.core import config
+from cls_kg.server.sparql import pool as pool_module
+from cls_kg.server.sparql.fairness import RETRY_SECONDS, ClientBusy, Fairness, HeavyBusy
+from cls_kg.server.sparql.pool import (
     EARLY_FRACTION,
     LOW_PRIORITY,
     MEDIUM_PRIORITY,
@@ -35,7 +35,7 @@ from cls_kg.server.pool import (
     WorkerPool,
     niceness,
 )
-from cls_kg.server.worker import Call, Job, UserQuery
+from cls_kg.server.sparql.worker import Call, Job, UserQuery
 
 from .conftest import app_with, write_data_dir
 from .test_safety import PATHOLOGICAL
@@ -315,7 +315,7 @@ def test_the_service_description_states_the_long_query_rule(lanes_app: Flask) ->
 
 
 def test_gunicorn_threads_leave_room_beside_the_query_processes() -> None:
-    serve = pytest.importorskip("cls_kg.server.serve")
+    serve = pytest.importorskip("cls_kg.server.wsgi.serve")
     assert serve.threads_for(1) == 1  # one query process: one thread
     assert serve.threads_for(4) == 4 + serve.EXTRA_THREADS
     workers = config.load({}, {})["QUERY_WORKERS"]

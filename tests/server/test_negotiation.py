@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cls_kg.graph.results import BINDINGS, BOOLEAN, FORMATS, GRAPH
-from cls_kg.server.negotiation import (
+from cls_kg.server.core.negotiation import (
     FORMAT_PARAMETER,
     MEDIA_TYPES,
     MediaRange,

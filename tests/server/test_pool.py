@@ -22,9 +22,9 @@ from cls_kg.graph.errors import (
 )
 from cls_kg.graph.results import BINDINGS
 from cls_kg.graph.store import OxigraphStore, QueryRequest
-from cls_kg.server.config import MIN_QUERY_MEMORY_MB
-from cls_kg.server.pool import Lanes, Worker, WorkerPool
-from cls_kg.server.worker import Call, Job, UserQuery
+from cls_kg.server.core.config import MIN_QUERY_MEMORY_MB
+from cls_kg.server.sparql.pool import Lanes, Worker, WorkerPool
+from cls_kg.server.sparql.worker import Call, Job, UserQuery
 
 from .test_safety import PATHOLOGICAL
 

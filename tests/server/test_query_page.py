@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cls_kg.graph.namespaces import CLS, PREFIXES
-from cls_kg.server.examples import EXAMPLES_DIR, examples, parse
+from cls_kg.server.sparql.examples import EXAMPLES_DIR, examples, parse
 
 from .conftest import app_with
 from .test_safety import THREE_ROWS

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("gunicorn")
 
-from cls_kg.server.serve import WORKER_CLASS, options
+from cls_kg.server.wsgi.serve import WORKER_CLASS, options
 
 
 def free_port() -> int:
@@ -29,7 +29,9 @@ def test_options() -> None:
     settings = options("127.0.0.1", 8000, 2, 1, 30.0)
     assert settings["bind"] == "127.0.0.1:8000"
     assert settings["workers"] == 2
-    assert settings["worker_class"] == WORKER_CLASS == "cls_kg.server.httpworker.BufferingWorker"
+    assert (
+        settings["worker_class"] == WORKER_CLASS == "cls_kg.server.wsgi.httpworker.BufferingWorker"
+    )
     assert settings["timeout"] > 30
     assert options("127.0.0.1", 8000, 2, 4, 30.0)["threads"] == 4
 
@@ -50,7 +52,7 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 def test_serve_runs_gunicorn_with_two_workers(protocol_data_dir: Path) -> None:
     port = free_port()
     code = (
-        "import sys, pathlib; from cls_kg.server.serve import serve; "
+        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
         "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, 2)"
     )
     server = subprocess.Popen(

@@ -18,11 +18,12 @@ from cls_kg.graph import geometry
 from cls_kg.graph.namespaces import CLS
 from cls_kg.graph.store import Row, Store
 
-from . import charts, maps, published
+from ..core import published
+from ..core.messages import say as message
+from . import charts, maps
 from .charts import Chart
 from .describe import fill, iri_term, labels
 from .maps import MapView
-from .messages import say as message
 from .view import Labeller, Page, Value, pick
 
 Href = Callable[[str], str | None]

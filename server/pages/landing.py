@@ -20,10 +20,11 @@ from cls_kg.graph import geometry
 from cls_kg.graph.coverage import YEARS
 from cls_kg.graph.store import Row, Store
 
-from . import charts, maps, pagecache, pages, published, ratelimit
+from ..core import published, ratelimit
+from ..core.messages import language, remember_language
+from ..core.store import get_store, served
+from . import charts, maps, pagecache, render
 from .describe import fill, iri_term, labels
-from .messages import language, remember_language
-from .store import get_store, served
 from .view import Labeller, Value
 
 bp = Blueprint("landing", __name__)
@@ -125,7 +126,7 @@ def gather(store: Store, lang: str) -> dict[str, Any]:
         *terms_of(regions, "region"),
         *concepts,
     ]
-    names = Labeller(labels(store, terms), lang, pages.href)
+    names = Labeller(labels(store, terms), lang, render.href)
     counts = store.select(fill("landing-counts"))[0]
     lines = sorted((contract_line(row, names) for row in contracts), key=line_order)
     return {
@@ -179,9 +180,9 @@ def figures(store: Store, lang: str) -> dict[str, Any]:
 
 def make_figures(store: Store, lang: str, when: int) -> dict[str, Any]:
     """The national map of ``when`` and the charts."""
-    say = pages.translator(lang)
+    say = render.translator(lang)
     has = geometry.DEPARTEMENTS_FILE in published.current().dumps
-    national = maps.national_map(store, when, say, pages.href)
+    national = maps.national_map(store, when, say, render.href)
     return {
         "year": when,
         "years": list(YEARS),
@@ -192,7 +193,7 @@ def make_figures(store: Store, lang: str, when: int) -> dict[str, Any]:
         else None,
         "charts": [
             charts.per_year(store, say),
-            charts.themes_in_force(store, when, say, lang, pages.href),
+            charts.themes_in_force(store, when, say, lang, render.href),
         ],
     }
 
@@ -202,7 +203,7 @@ def dumps() -> list[tuple[str, str, int]]:
     base = current_app.config["BASE_URI"]
     version = published.current()
     return [
-        (name, pages.href(f"{base}dumps/{name}") or "", dump.bytes)
+        (name, render.href(f"{base}dumps/{name}") or "", dump.bytes)
         for name, dump in sorted(version.dumps.items())
     ]
 
@@ -221,7 +222,7 @@ def page() -> Response:
     version = published.current()
     html = render_template(
         "landing.html",
-        **pages.context(lang),
+        **render.context(lang),
         **data,
         **figures(store, lang),
         dumps=dumps(),

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from cls_kg.graph.results import GRAPH, Answer
 from cls_kg.graph.store import QueryRequest, Store, to_rdflib
 
-from . import queries
+from .. import queries
 
 Triple = tuple[Node, Node, Node]
 LABELS = (RDFS.label, SKOS.prefLabel)

@@ -17,10 +17,10 @@ from cls_kg.graph.errors import ClsKgError
 from cls_kg.graph.namespaces import compact_iri as compact
 from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_json
 
+from ..core.errors import extra_headers, message_of, status_of
+from ..core.messages import language, say
 from . import service
-from .errors import extra_headers, message_of, status_of
 from .examples import Example, examples, find
-from .messages import language, say
 from .protocol import Operation
 
 PAGE_ROWS = 1000  # rows shown on the page; downloads go up to MAX_ROWS

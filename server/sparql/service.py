@@ -10,10 +10,10 @@ from cls_kg.graph.errors import NotAcceptable, ProtocolError
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import QueryRequest
 
+from ..core.negotiation import media_type
+from ..core.store import get_store
 from . import policy
-from .negotiation import media_type
 from .protocol import Operation
-from .store import get_store
 
 TRUNCATED_HEADER = "X-CLS-Result-Truncated"
 ROW_LIMIT_HEADER = "X-CLS-Row-Limit"

@@ -35,9 +35,10 @@ from cls_kg.graph.search.reader import (
     Results,
 )
 
-from . import pagecache, pages, ratelimit
-from .messages import language, remember_language, say
-from .store import served
+from ..core import ratelimit
+from ..core.messages import language, remember_language, say
+from ..core.store import served
+from . import pagecache, render
 
 bp = Blueprint("search", __name__)
 bp.before_request(ratelimit.limit)
@@ -101,7 +102,7 @@ def read_query(lang: str) -> Query:
         text=args.get("q", "")[:MAX_CHARS],
         filters=filters,
         kind=kind if kind in KINDS else None,
-        page=pages.page_number(),
+        page=render.page_number(),
         lang=lang,
     )
 
@@ -144,7 +145,7 @@ def document(results: Results) -> dict[str, Any]:
                 "results": [
                     {
                         "iri": hit.iri,
-                        "url": pages.href(hit.iri) or hit.iri,
+                        "url": render.href(hit.iri) or hit.iri,
                         "label": hit.label,
                         "context": hit.context,
                         "score": round(hit.score, 3),
@@ -169,14 +170,14 @@ def html(results: Results) -> str:
     query = results.query
     return render_template(
         "search.html",
-        **pages.context(query.lang),
+        **render.context(query.lang),
         results=results,
         query=query,
         filters=FILTERS,
         kinds=KINDS,
         asked=bool(results.terms or query.filters),
         page_size=PAGE_SIZE if query.kind else GROUP_SIZE,
-        href=lambda iri: pages.href(iri) or iri,
+        href=lambda iri: render.href(iri) or iri,
         url=lambda **changes: url_for_query(query, **changes),
         pager_url=lambda page: url_for_query(query, page=page),
     )

@@ -30,7 +30,7 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker  # type: ignore[import-untyped]
 
-from .messages import say
+from ..core.messages import say
 
 #: Bytes a request head may have (the request line and every header field).
 HEAD_BYTES = 64 * 1024

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
 
+from ..core.messages import language, say
+from ..core.store import get_store
 from . import describe, iris, schema_org, sections
-from .messages import language, say
-from .store import get_store
 from .view import Page, build_page, script_json
 
 LIST_SIZE = 50  # links shown per property and page

@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 from cls_kg.graph.namespaces import ONTOLOGY_IRI
 from cls_kg.graph.tables import FOLDER, TABLES
 
+from ..core.published import Dump, Version
 from .dumps import dump_type
-from .published import Dump, Version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_TITLES = {table.name: table.title for table in TABLES}

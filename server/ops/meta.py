@@ -20,10 +20,10 @@ from flask import Blueprint, Response, current_app
 
 from cls_kg.graph.errors import StoreError
 
-from . import queries
-from .errors import extra_headers, key_of, message_of
-from .messages import language
-from .store import backend_name, get_store, served
+from .. import queries
+from ..core.errors import extra_headers, key_of, message_of
+from ..core.messages import language
+from ..core.store import backend_name, get_store, served
 
 bp = Blueprint("meta", __name__)
 NOT_READY = 503

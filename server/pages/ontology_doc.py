@@ -20,9 +20,9 @@ from rdflib.term import Node
 
 from cls_kg.graph.namespaces import CLS, ONTOLOGY_IRI
 
-from . import describe, pages
-from .messages import language
-from .store import get_store, served
+from ..core.messages import language
+from ..core.store import get_store, served
+from . import describe, render
 from .view import Builder, Labeller, Value, by_subject, pick
 
 SHAPES_IRI = ONTOLOGY_IRI + "/shapes"
@@ -237,7 +237,7 @@ def documentation_at(version: str, iri: str, lang: str, script_root: str) -> Doc
         o for o in graph.objects() if isinstance(o, URIRef) and (o, None, None) not in graph
     }
     outside = describe.labels(get_store(), unlabelled)
-    return documentation(graph, graph_at(version, SHAPES_IRI), lang, pages.href, outside)
+    return documentation(graph, graph_at(version, SHAPES_IRI), lang, render.href, outside)
 
 
 def ontology_html(iri: str) -> str | None:
@@ -247,7 +247,7 @@ def ontology_html(iri: str) -> str | None:
         return None
     lang = language()
     doc = documentation_at(version, iri, lang, request.script_root)
-    return render_template("ontology.html", **pages.context(lang), doc=doc, iri=iri)
+    return render_template("ontology.html", **render.context(lang), doc=doc, iri=iri)
 
 
 @dataclass
@@ -310,13 +310,13 @@ def shapes_html(iri: str) -> str | None:
     lang = language()
     ontology = named_graph(ONTOLOGY_IRI)
     labels = {s: literals(ontology, s, (RDFS.label,)) for s in set(ontology.subjects())}
-    names = Labeller(labels, lang, pages.href)
+    names = Labeller(labels, lang, render.href)
     title = text(shapes, URIRef(iri), (DCTERMS.title,), lang)
     description = text(shapes, URIRef(iri), (DCTERMS.description,), lang)
     docs = node_shapes(shapes, lang, names)
     return render_template(
         "shapes.html",
-        **pages.context(lang),
+        **render.context(lang),
         title=title,
         description=description,
         shapes=docs,

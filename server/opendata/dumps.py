@@ -17,8 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
-from . import published
-from .published import Dump
+from ..core import published
+from ..core.published import Dump
 
 bp = Blueprint("dumps", __name__)
 

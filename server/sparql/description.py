@@ -18,9 +18,9 @@ from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import GRAPH, RDF_FORMATS
 from cls_kg.graph.store import RESULT_PREFIXES
 
-from .messages import say
-from .negotiation import Choice, media_type
-from .store import backend_name, get_store
+from ..core.messages import say
+from ..core.negotiation import Choice, media_type
+from ..core.store import backend_name, get_store
 
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
 PREFIXES = {**RESULT_PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"}

@@ -46,7 +46,7 @@ class Limits:
     overflow) at 10,000 terms of ``+`` or ``||``, 10,000 path steps or UNIONs, 3,000
     ``OPTIONAL``, ``MINUS`` or ``BIND``, 10,000 triple patterns; 1,000 of each answers, but
     300 path steps take a second and 300 triple patterns of one variable outlast the deadline.
-    The largest example query (server/examples, docs/queries) has 2,344 characters, 153
+    The largest example query (server/sparql/examples, docs/queries) has 2,344 characters, 153
     tokens, 3 operators in an expression, 5 path steps, 1 UNION, 14 triple patterns and 13
     graph patterns.
     """

@@ -16,7 +16,7 @@ from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.remote import RemoteConfig
 from cls_kg.graph.spreadsheet.limits import Limits as UploadLimits
 
-from .policy import Limits
+from ..sparql.policy import Limits
 
 ENV_PREFIX = "CLS_KG_"
 LIMITS = Limits()  # the defaults of the query size limits

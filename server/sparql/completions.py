@@ -17,10 +17,10 @@ from flask import Blueprint, Response, jsonify
 from cls_kg.graph.namespaces import CLSV, ONTOLOGY_IRI, PREFIXES, VOCABULARIES_GRAPH
 from cls_kg.graph.store import Row
 
-from . import ratelimit
-from .describe import fill, iri_term
-from .messages import language
-from .store import get_store
+from ..core import ratelimit
+from ..core.messages import language
+from ..core.store import get_store
+from ..pages.describe import fill, iri_term
 
 bp = Blueprint("completions", __name__)
 bp.before_request(ratelimit.limit)

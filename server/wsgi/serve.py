@@ -36,15 +36,15 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-from . import create_app
-from .store import warm
+from .. import create_app
+from ..core.store import warm
 
 MAX_REQUEST_LINE = 8190  # gunicorn's ceiling: long GET queries
 
 #: Threads of a web process beyond its query processes: for requests that need none.
 EXTRA_THREADS = 2
 #: gunicorn's worker: requests are read whole by the event loop, then served by a thread.
-WORKER_CLASS = "cls_kg.server.httpworker.BufferingWorker"
+WORKER_CLASS = "cls_kg.server.wsgi.httpworker.BufferingWorker"
 
 
 def threads_for(query_workers: int) -> int:

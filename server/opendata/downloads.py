@@ -23,11 +23,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from cls_kg.graph.build import VERSIONS, read_manifest
 
-from . import pages, published, ratelimit
+from ..core import published, ratelimit
+from ..core.messages import language, remember_language
+from ..core.published import Dump, Version
+from ..pages import render
 from .distributions import FILE_TITLES, TABLE_TITLES, file_type, table_files, table_path
 from .dumps import COMPRESSED, MAX_AGE, dump_type, gzipped, wants_gzip
-from .messages import language, remember_language
-from .published import Dump, Version
 
 bp = Blueprint("downloads", __name__)
 bp.before_request(ratelimit.limit)
@@ -165,7 +166,7 @@ def dumps(version: Version) -> list[Download]:
     return [
         Download(
             name,
-            pages.href(f"{base}dumps/{name}") or "",
+            render.href(f"{base}dumps/{name}") or "",
             dump.bytes,
             dump_type(name)[0],
             permalink=f"{request.script_root}/versions/{ident}/dumps/{name}",
@@ -180,7 +181,7 @@ def downloads() -> Response:
     lang, version = language(), published.current()
     html = render_template(
         "downloads.html",
-        **pages.context(lang),
+        **render.context(lang),
         tables=tables(version),
         dumps=dumps(version),
         version=version.manifest.get("version", ""),

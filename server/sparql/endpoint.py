@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from . import description, page, protocol, ratelimit, service
-from .negotiation import choose
+from ..core import ratelimit
+from ..core.negotiation import choose
+from . import description, protocol, query_page, service
 
 bp = Blueprint("sparql", __name__)
 bp.before_request(ratelimit.limit)
@@ -24,7 +25,7 @@ def endpoint() -> Response:
     operation = protocol.read(request)
     choice = choose(request.headers.get("Accept"), operation.format)
     if choice.html:
-        return page.render(operation)
+        return query_page.render(operation)
     if operation.query is None and request.method == "GET":
         return description.respond(choice)
     return service.respond(service.run(operation, choice.formats))

@@ -19,10 +19,11 @@ from cls_kg.graph.build import VERSIONS, read_manifest
 from cls_kg.graph.reports import REPORT_JSON, report_folder
 from cls_kg.graph.store import Row
 
-from . import pages, queries
-from .dumps import dump_type
-from .messages import language
-from .store import get_store
+from .. import queries
+from ..core.messages import language
+from ..core.store import get_store
+from ..opendata.dumps import dump_type
+from ..pages import render
 
 bp = Blueprint("history", __name__)
 VERSION_ID = re.compile(r"[0-9a-f]{16}")
@@ -84,10 +85,10 @@ def history() -> Response:
     base = current_app.config["BASE_URI"]
     html = render_template(
         "history.html",
-        **pages.context(lang),
+        **render.context(lang),
         entries=entries,
-        link=lambda iri: pages.href(iri) or iri,
-        report=lambda record: pages.href(f"{base}id/report/{record}"),
+        link=lambda iri: render.href(iri) or iri,
+        report=lambda record: render.href(f"{base}id/report/{record}"),
     )
     response = Response(html, 200, content_type="text/html; charset=utf-8")
     response.vary.update(("Accept-Language", "Cookie"))

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
 
-from .messages import language
-from .store import served
+from ..core.messages import language
+from ..core.store import served
 
 EXTENSION = "cls_kg.pagecache"
 #: Statuses whose answers are kept: pages, and the pages of unknown resources.

@@ -25,14 +25,15 @@ from rdflib import URIRef
 from cls_kg.graph.results import RDF_FORMATS
 from cls_kg.graph.store import RESULT_PREFIXES
 
-from . import pages, published, ratelimit
-from .describe import fill, labels_in, rdflib_triples
+from ..core import published, ratelimit
+from ..core.messages import language, remember_language
+from ..core.negotiation import media_type
+from ..core.store import get_store
+from ..pages import render
+from ..pages.describe import fill, labels_in, rdflib_triples
+from ..pages.resources import HTML_TYPE, finish, negotiate
+from ..pages.view import Builder, Labeller, by_subject
 from .distributions import Distribution, distributions
-from .messages import language, remember_language
-from .negotiation import media_type
-from .resources import HTML_TYPE, finish, negotiate
-from .store import get_store
-from .view import Builder, Labeller, by_subject
 
 TEMPLATES = Path(__file__).resolve().parent / "catalog"
 PREFIXES = {
@@ -134,7 +135,7 @@ def html(name: str, triples: list[ox.Triple]) -> str:
     """A document as a page: one section per described resource."""
     lang = language()
     rdf = rdflib_triples(triples)
-    names = Labeller(labels_in(rdf), lang, pages.href)
+    names = Labeller(labels_in(rdf), lang, render.href)
     builder = Builder(by_subject(rdf), names)
     first = current_app.config["BASE_URI"] + DOCUMENTS[name][2]
     sections = [
@@ -142,7 +143,7 @@ def html(name: str, triples: list[ox.Triple]) -> str:
     ]
     local = request.script_root + DOCUMENTS[name][0]
     return render_template(
-        "document.html", **pages.context(lang), name=name, sections=sections, local=local
+        "document.html", **render.context(lang), name=name, sections=sections, local=local
     )
 
 

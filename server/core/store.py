@@ -32,8 +32,8 @@ from cls_kg.graph.remote import RemoteConfig, RemoteStore
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import OxigraphStore, QueryRequest, Row, Store
 
-from .pool import POOLS, Lanes, WorkerPool
-from .worker import Call, UserQuery
+from ..sparql.pool import POOLS, Lanes, WorkerPool
+from ..sparql.worker import Call, UserQuery
 
 
 class PooledStore(Store):

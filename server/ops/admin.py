@@ -24,8 +24,8 @@ from cls_kg.graph.errors import AdminDisabled, NotAuthorised, UploadRefused
 from cls_kg.graph.ingest import Upload, roll_back
 from cls_kg.graph.reports import report_folder
 
-from .messages import language
-from .pages import href
+from ..core.messages import language
+from ..pages.render import href
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 BEARER = "Bearer "

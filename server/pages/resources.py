@@ -21,10 +21,11 @@ from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.namespaces import ONTOLOGY_IRI
 from cls_kg.graph.results import FORMATS, GRAPH, RDF_FORMATS
 
-from . import describe, iris, ontology_doc, pagecache, pages, ratelimit
-from .messages import remember_language
-from .negotiation import HTML, Choice, choose, from_parameter, media_type
-from .store import get_store
+from ..core import ratelimit
+from ..core.messages import remember_language
+from ..core.negotiation import HTML, Choice, choose, from_parameter, media_type
+from ..core.store import get_store
+from . import describe, iris, ontology_doc, pagecache, render
 
 SHAPES_IRI = ONTOLOGY_IRI + "/shapes"
 HTML_TYPE = f"{HTML}; charset=utf-8"
@@ -69,7 +70,7 @@ def representation(iri: str, fmt: str) -> Response | None:
     """The resource in ``fmt``; None when the store knows nothing of it."""
     document = DOCUMENTS.get(iri)
     if fmt == "html":
-        html = document.html(iri) if document else pages.resource_html(iri)
+        html = document.html(iri) if document else render.resource_html(iri)
         return None if html is None else Response(html, 200, content_type=HTML_TYPE)
     answer = describe.rdf_answer(get_store(), iri, fmt, graph=document is not None)
     if answer.rows == 0:
@@ -80,7 +81,7 @@ def representation(iri: str, fmt: str) -> Response | None:
 def not_found(iri: str, fmt: str) -> Response:
     """A 404 in the negotiated format: a page, or an empty graph."""
     if fmt == "html":
-        return Response(pages.not_found_html(iri), 404, content_type=HTML_TYPE)
+        return Response(render.not_found_html(iri), 404, content_type=HTML_TYPE)
     body = ox.serialize([], format=RDF_FORMATS[fmt]) or b""
     if fmt in COMMENTED:
         shown = "".join(c if c.isprintable() else f"\\u{ord(c):04X}" for c in iri)

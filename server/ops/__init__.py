@@ -1,0 +1,1 @@
+"""Operations: the admin API (uploads, rollback), the version history, liveness and readiness."""
