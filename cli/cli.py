@@ -18,13 +18,12 @@ from cls_kg.graph.reference.divisions import DATA_DIR as REFERENCE_DIR
 from cls_kg.graph.reference.update import update as update_reference
 from cls_kg.graph.spreadsheet.export import export_records
 from cls_kg.graph.spreadsheet.importer import import_path
-from cls_kg.graph.spreadsheet.messages import WORDS as SHEET_WORDS
 from cls_kg.graph.spreadsheet.report import FORMATS as REPORT_FORMATS
 from cls_kg.graph.spreadsheet.report import render as render_report
 from cls_kg.graph.spreadsheet.tables import Book
 from cls_kg.graph.spreadsheet.workbook import write as write_workbook
 from cls_kg.graph.validate_files import validate_files
-from cls_kg.messages import say
+from cls_kg.i18n import DEFAULT, LANGUAGES, say
 from cls_kg.publish_command import add_publish_command
 from cls_kg.startup import check, in_child
 
@@ -51,13 +50,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = rebuild(args.data_dir, getpass.getuser(), args.base_uri, args.tolerance / 100)
     except ValidationFailed as failure:
         print(failure.report.to_text(args.lang), file=sys.stderr)
-        print(say("refused", args.lang), file=sys.stderr)
+        print(say("cli.refused", args.lang), file=sys.stderr)
         return EXIT_INVALID
-    reused = say("reused", args.lang) if result.reused else ""
-    print(say("built", args.lang, version=result.version, path=result.path, reused=reused))
-    print(say("counts", args.lang, **result.counts))
+    reused = say("cli.reused", args.lang) if result.reused else ""
+    print(say("cli.built", args.lang, version=result.version, path=result.path, reused=reused))
+    print(say("cli.counts", args.lang, **result.counts))
     manifest = result.manifest
-    print(say("quads", args.lang, quads=manifest["quads"], graphs=len(manifest["graphs"])))
+    print(say("cli.quads", args.lang, quads=manifest["quads"], graphs=len(manifest["graphs"])))
     most = None if args.all_results else MOST_RESULTS_LISTED
     print(result.report.to_text(args.lang, down_to="Warning", most=most))
     if result.consistency is not None:
@@ -70,7 +69,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         report = validate_files(args.files)
     except SourceError as error:
-        print(say("unreadable", args.lang, error=error), file=sys.stderr)
+        print(say("cli.unreadable", args.lang, error=error), file=sys.stderr)
         return EXIT_UNREADABLE
     print(report.to_json(args.lang) if args.format == "json" else report.to_text(args.lang))
     return EXIT_OK if report.conforms else EXIT_INVALID
@@ -105,14 +104,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return status
     from cls_kg.server.wsgi.serve import serve  # gunicorn is only needed by this command
 
-    print(say("serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"), flush=True)
+    print(say("cli.serving", args.lang, url=f"http://{args.host}:{args.port}/sparql"), flush=True)
     serve(args.host, args.port, args.data_dir, args.base_uri, args.workers, args.store)
     return status
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
     """Options every subcommand takes."""
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="message language")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="message language")
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -182,7 +181,7 @@ def make_parser() -> argparse.ArgumentParser:
 def cmd_template(args: argparse.Namespace) -> int:
     """Write an empty template: an .xlsx workbook, a .zip of CSV files or a folder of them."""
     write_workbook(args.output, Book())
-    print(SHEET_WORDS[args.lang]["template"].format(path=args.output))
+    print(say("cli.template", args.lang, path=args.output))
     return EXIT_OK
 
 
@@ -191,7 +190,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         imported = import_path(args.file)
     except SourceError as error:
-        print(say("unreadable", args.lang, error=error), file=sys.stderr)
+        print(say("cli.unreadable", args.lang, error=error), file=sys.stderr)
         return EXIT_UNREADABLE
     report = render_report(imported, args.format, args.lang, str(args.file))
     if args.report:
@@ -202,8 +201,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if args.output:
         args.output.write_text(imported.turtle(), encoding="utf-8")
-        words = SHEET_WORDS[args.lang]["written"]
-        print(words.format(triples=len(imported.graph), path=args.output), file=sys.stderr)
+        written = say("cli.written", args.lang, triples=len(imported.graph), path=args.output)
+        print(written, file=sys.stderr)
     else:
         sys.stdout.write(imported.turtle())
     return EXIT_OK
@@ -212,13 +211,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write contracts of the records into the template, so they round-trip through it."""
     if not (args.contracts or args.all):
-        print(SHEET_WORDS[args.lang]["name-contracts"], file=sys.stderr)
+        print(say("cli.name-contracts", args.lang), file=sys.stderr)
         return EXIT_UNREADABLE
     book = export_records(args.records, args.contracts, args.all)
     target = args.xlsx or args.csv
     write_workbook(target, book)
     count = len(book.rows.get("Contrat", []))
-    print(SHEET_WORDS[args.lang]["exported"].format(contracts=count, path=target))
+    print(say("cli.exported", args.lang, contracts=count, path=target))
     return EXIT_OK
 
 
@@ -286,7 +285,7 @@ def add_reference_commands(commands: argparse._SubParsersAction[argparse.Argumen
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Point ``current`` at the version given, else at the one the current version replaced."""
     version = roll_back(args.data_dir, args.version)
-    print(say("rollback-done", args.lang, version=version))
+    print(say("cli.rollback-done", args.lang, version=version))
     return EXIT_OK
 
 
@@ -305,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except ClsKgError as error:
-        print(say("error", args.lang, error=error), file=sys.stderr)
+        print(say("cli.error", args.lang, error=error), file=sys.stderr)
         return EXIT_UNREADABLE
     return status
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from cls_kg.graph.build import CURRENT, VERSIONS
 from cls_kg.graph.publish import PUBLISH_TIMEOUT, PublishResult, conventional, publish, rollback
 from cls_kg.graph.remote import AUTH_SCHEMES, ENGINES, RemoteConfig
-from cls_kg.messages import say
+from cls_kg.i18n import DEFAULT, LANGUAGES, say
 
 ENV = "CLS_KG_"
 
@@ -42,16 +42,16 @@ def version_folder(args: argparse.Namespace) -> Path:
 def report(result: PublishResult, args: argparse.Namespace) -> None:
     """Say what happened."""
     lang, url = args.lang, args.to
-    previous = result.previous or say("none", lang)
+    previous = result.previous or say("cli.none", lang)
     if result.unchanged:
-        print(say("publish-unchanged", lang, version=result.version, url=url))
+        print(say("cli.publish-unchanged", lang, version=result.version, url=url))
     elif args.rollback:
-        print(say("rolled-back", lang, version=result.version, previous=previous, url=url))
+        print(say("cli.rolled-back", lang, version=result.version, previous=previous, url=url))
     else:
         seconds = result.seconds
         print(
             say(
-                "published-remote",
+                "cli.published-remote",
                 lang,
                 version=result.version,
                 previous=previous,
@@ -59,7 +59,7 @@ def report(result: PublishResult, args: argparse.Namespace) -> None:
                 seconds=seconds,
             )
         )
-        print(say("publish-graphs", lang, sent=len(result.sent), kept=len(result.kept)))
+        print(say("cli.publish-graphs", lang, sent=len(result.sent), kept=len(result.kept)))
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -89,5 +89,5 @@ def add_publish_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="how the store speaks (auto: from its Server header)",
     )
     sub.add_argument("--timeout", type=float, default=PUBLISH_TIMEOUT, help="seconds per request")
-    sub.add_argument("--lang", choices=("fr", "en"), default="fr", help="message language")
+    sub.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="message language")
     sub.set_defaults(handler=cmd_publish)

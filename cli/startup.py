@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cls_kg.graph.errors import ClsKgError
-
-from .messages import say
+from cls_kg.i18n import say
 
 EXIT_OK, EXIT_UNSERVABLE = 0, 3
 #: The check needs one query process, whatever the server will run.
@@ -67,15 +66,15 @@ def check(settings: Mapping[str, Any], lang: str) -> int:
 
     app = create_app({**settings, **CHECK_SETTINGS})
     where = locations(app.config)
-    where["store"] = where["store"] or say("embedded", lang)
-    print(say("locations", lang, **where), flush=True)
+    where["store"] = where["store"] or say("cli.embedded", lang)
+    print(say("cli.locations", lang, **where), flush=True)
     started = time.monotonic()
     with app.app_context():
         try:
             version = served().manifest["version"]
             get_store().ask(queries.load("ready"))
         except ClsKgError as error:
-            print(say("check-failed", lang, error=error), file=sys.stderr)
+            print(say("cli.check-failed", lang, error=error), file=sys.stderr)
             return EXIT_UNSERVABLE
-    print(say("check-ok", lang, version=version, seconds=time.monotonic() - started))
+    print(say("cli.check-ok", lang, version=version, seconds=time.monotonic() - started))
     return EXIT_OK

@@ -10,11 +10,13 @@ because the composition is unknown or the figure does not apply. The build print
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from rdflib.term import Node
+
+from cls_kg.i18n import known, say, translator
 
 from .namespaces import CLS
 
@@ -133,19 +135,19 @@ class Consistency:
 
     def to_text(self, lang: str = "fr") -> str:
         """The report a person reads: one block per territory, one line per figure."""
-        words = TEXT[lang]
-        lines = [words["heading"].format(reference=self.reference_text(lang), pct=self.pct())]
+        words = translator("consistency", lang)
+        lines = [words("heading", reference=self.reference_text(lang), pct=self.pct())]
         for territory in self.territories:
             lines.extend(territory_lines(territory, words))
-        lines.append(words["summary"].format(**self.summary()))
+        lines.append(words("summary", **self.summary()))
         if self.regions:
             lines.extend(["", *coverage_table(self.regions, words)])
         if self.announced:
-            lines.extend(["", words["announced-heading"]])
+            lines.extend(["", words("announced-heading")])
             lines.extend(announced_line(a, words) for a in self.announced)
         if self.curation is None:
             return "\n".join(lines)
-        lines.extend(["", words["curation"].format(count=len(self.curation))])
+        lines.extend(["", words("curation", count=len(self.curation))])
         for issue in self.curation:
             lines.append(f"  {issue.focus}" + (f" ({issue.value})" if issue.value else ""))
             lines.append(f"    {getattr(issue, lang)}")
@@ -155,7 +157,7 @@ class Consistency:
         """The reference dataset as the heading names it."""
         name = self.reference.get("identifier", "?")
         vintage = self.reference.get("vintage")
-        return f"{name}, {TEXT[lang]['vintage']} {vintage}" if vintage else name
+        return f"{name}, {say('consistency.vintage', lang)} {vintage}" if vintage else name
 
     def pct(self) -> str:
         """The tolerance as a percentage."""
@@ -173,23 +175,24 @@ def number(value: float | None) -> str:
 TOTAL = "France"
 
 
-def coverage_table(rows: Sequence[RegionRow], words: Mapping[str, str]) -> list[str]:
+def coverage_table(rows: Sequence[RegionRow], words: Callable[..., str]) -> list[str]:
     """The coverage table: one line per région, the territories without one, then the total."""
-    lines = [words["coverage-heading"], table_line(*words["coverage-columns"].split("|"))]
+    lines = [words("coverage-heading"), table_line(*words("coverage-columns").split("|"))]
     for row in rows:
         if not row.region and not row.territories:
             continue
         announced = (
             f"{number(row.announced)} ({row.announced_date})" if row.announced is not None else "—"
         )
-        label = row.label or words["no-region"]
+        label = row.label or words("no-region")
         cells = (row.contracts, row.territories, row.linked, row.sourced)
         lines.append(table_line(label, *cells, announced, number(row.held)))
     total = next((r for r in rows if not r.region and r.label == TOTAL), None)
     if total is not None:
         share = f"{100 * total.linked / total.territories:.0f} %" if total.territories else "—"
         lines.append(
-            words["coverage-total"].format(
+            words(
+                "coverage-total",
                 contracts=total.contracts,
                 territories=total.territories,
                 linked=total.linked,
@@ -206,11 +209,13 @@ def table_line(*cells: object) -> str:
     return f"  {label[:30]:<30} {numbers}  {announced:<18} {held:>8}"
 
 
-def announced_line(figure: Announced, words: Mapping[str, str]) -> str:
+def announced_line(figure: Announced, words: Callable[..., str]) -> str:
     """One announced figure against what the graph holds."""
-    return words["announced"].format(
+    indicator = "indicator-" + figure.indicator
+    return words(
+        "announced",
         zone=figure.zone_label,
-        indicator=words.get("indicator-" + figure.indicator, figure.indicator),
+        indicator=words(indicator) if known(f"consistency.{indicator}") else figure.indicator,
         date=figure.date,
         value=number(figure.value),
         held=number(figure.held),
@@ -220,22 +225,23 @@ def announced_line(figure: Announced, words: Mapping[str, str]) -> str:
     )
 
 
-def territory_lines(territory: TerritoryFigures, words: Mapping[str, str]) -> list[str]:
+def territory_lines(territory: TerritoryFigures, words: Callable[..., str]) -> list[str]:
     """The lines of one territory: its name and composition, then its figures."""
-    head = f"  {territory.label} — {words['composition-' + territory.composition]}"
+    head = f"  {territory.label} — {words('composition-' + territory.composition)}"
     if not territory.figures:
-        return [head + words["no-figure"]]
+        return [head + words("no-figure")]
     return [head] + [figure_line(figure, words) for figure in territory.figures]
 
 
-def figure_line(figure: Figure, words: Mapping[str, str]) -> str:
+def figure_line(figure: Figure, words: Callable[..., str]) -> str:
     """One figure: declared, derived, and the verdict."""
-    gap = words["gap-value"].format(gap=figure.gap * 100) if figure.gap is not None else ""
-    return words["figure"].format(
-        name=words[figure.name],
+    gap = words("gap-value", gap=figure.gap * 100) if figure.gap is not None else ""
+    return words(
+        "figure",
+        name=words(figure.name),
         declared=shown(figure.declared),
         derived=shown(figure.derived),
-        status=words[figure.status] + gap,
+        status=words(figure.status) + gap,
     )
 
 
@@ -311,86 +317,3 @@ def from_json(text: str) -> Consistency:
     return Consistency(
         body["tolerance"], body["reference"], territories, regions, announced, curation
     )
-
-
-TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "heading": "Cohérence des chiffres annoncés (référence : {reference} ; "
-        "tolérance {pct} %) :",
-        "vintage": "millésime",
-        "composition-complete": "composition sourcée",
-        "composition-unknown": "composition non sourcée",
-        "composition-unstated": "composition non renseignée",
-        "no-figure": " ; aucun chiffre annoncé ni calculé.",
-        "figure": "    {name} : annoncé {declared}, calculé {derived} → {status}",
-        "gap-value": " ({gap:+.1f} %)",
-        "population": "population",
-        "communes": "communes",
-        "members": "groupements membres",
-        "consistent": "cohérent",
-        "gap": "ÉCART au-delà de la tolérance",
-        "unknown-composition": "impossible de comparer : composition inconnue",
-        "not-derivable": "non calculable depuis les unités du territoire",
-        "not-declared": "non annoncé par la source",
-        "summary": "Bilan : {gap} écart(s), {unknown-composition} chiffre(s) impossible(s) à "
-        "comparer (composition inconnue), {consistent} cohérent(s).",
-        "coverage-heading": "Couverture par région (un contrat compte dans chaque région de son "
-        "territoire ; liés : territoires rattachés à des unités officielles ; sourcée : "
-        "composition complète et sourcée ; annoncé : dernier nombre de CLS signés annoncé) :",
-        "coverage-columns": "Région|contrats|territoires|liés|sourcée|annoncé (date)|détenus",
-        "coverage-total": "  Total : {contracts} contrat(s), {territories} territoire(s), dont "
-        "{linked} liés à des unités officielles ({share}).",
-        "no-region": "(sans région)",
-        "announced-heading": "Chiffres annoncés par les sources, comparés au graphe (le graphe "
-        "donne une borne basse) :",
-        "announced": "  {zone}, {indicator} au {date} : annoncé {value}, dans le graphe {held} "
-        "(source : {sources})",
-        "indicator-contrats-signes": "contrats signés",
-        "indicator-contrats-en-vigueur": "contrats en vigueur",
-        "indicator-contrats-en-elaboration": "contrats en élaboration",
-        "indicator-part-population-couverte": "part de la population couverte (%)",
-        "indicator-population-couverte": "population couverte",
-        "indicator-communes-couvertes": "communes couvertes",
-        "curation": "Contrôles de curation des fiches livrées (docs/DATA.md) : {count} "
-        "violation(s).",
-    },
-    "en": {
-        "heading": "Consistency of the announced figures (reference: {reference}; "
-        "tolerance {pct} %):",
-        "vintage": "vintage",
-        "composition-complete": "composition sourced",
-        "composition-unknown": "composition not sourced",
-        "composition-unstated": "composition not stated",
-        "no-figure": "; no figure announced or derived.",
-        "figure": "    {name}: announced {declared}, derived {derived} → {status}",
-        "gap-value": " ({gap:+.1f} %)",
-        "population": "population",
-        "communes": "communes",
-        "members": "member groupings",
-        "consistent": "consistent",
-        "gap": "GAP beyond the tolerance",
-        "unknown-composition": "cannot compare: composition unknown",
-        "not-derivable": "cannot be derived from the territory's units",
-        "not-declared": "not announced by the source",
-        "summary": "Summary: {gap} gap(s), {unknown-composition} figure(s) that cannot be "
-        "compared (composition unknown), {consistent} consistent.",
-        "coverage-heading": "Coverage per région (a contract counts in every région of its "
-        "territory; linked: territories tied to official units; sourced: complete, sourced "
-        "composition; announced: latest number of signed CLS announced):",
-        "coverage-columns": "Région|contracts|territories|linked|sourced|announced (date)|held",
-        "coverage-total": "  Total: {contracts} contract(s), {territories} territory(ies), "
-        "{linked} of them linked to official units ({share}).",
-        "no-region": "(no région)",
-        "announced-heading": "Figures announced by the sources, compared with the graph (the "
-        "graph gives a lower bound):",
-        "announced": "  {zone}, {indicator} on {date}: announced {value}, in the graph {held} "
-        "(source: {sources})",
-        "indicator-contrats-signes": "contracts signed",
-        "indicator-contrats-en-vigueur": "contracts in force",
-        "indicator-contrats-en-elaboration": "contracts being drawn up",
-        "indicator-part-population-couverte": "share of the population covered (%)",
-        "indicator-population-couverte": "population covered",
-        "indicator-communes-couvertes": "communes covered",
-        "curation": "Curation checks of the shipped records (docs/DATA.md): {count} violation(s).",
-    },
-}

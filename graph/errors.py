@@ -169,7 +169,7 @@ class SpreadsheetUnreadable(SourceError):
 
 class SpreadsheetRefused(SpreadsheetUnreadable):
     """A sheet that is read no further: beyond an upload's limits, or broken. ``key`` names
-    the problem's message (``spreadsheet/messages.py``), ``values`` fill it."""
+    the problem's message (``i18n/problem.toml``), ``values`` fill it."""
 
     def __init__(
         self,

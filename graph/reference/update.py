@@ -26,6 +26,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from cls_kg.i18n import say
+
 from ..errors import ReferenceDataError, SourceError
 from ..namespaces import CLS, DEFAULT_BASE, PREFIXES, data_namespace
 from .divisions import DATA_DIR, DATASET_FILE, FILES, SUFFIX, Record
@@ -88,19 +90,15 @@ class Updated:
     def to_text(self, lang: str) -> str:
         """One line saying what was written."""
         vintage = self.package.vintage or "?"
-        return TEXT[lang].format(
-            version=self.package.version, vintage=vintage, folder=self.folder, **self.counts
+        return say(
+            "reference.divisions-refreshed",
+            lang,
+            package=PACKAGE,
+            version=self.package.version,
+            vintage=vintage,
+            folder=self.folder,
+            **self.counts,
         )
-
-
-TEXT: dict[str, str] = {
-    "fr": "Données de référence mises à jour dans {folder} : " + PACKAGE + " {version} "
-    "(millésime {vintage}) ; {communes} communes, {epci} EPCI, {departements} départements "
-    "et collectivités, {regions} régions.",
-    "en": "Reference data refreshed in {folder}: " + PACKAGE + " {version} "
-    "(vintage {vintage}); {communes} communes, {epci} EPCI, {departements} départements "
-    "and collectivities, {regions} régions.",
-}
 
 
 def npm_pack(folder: Path, spec: str = PACKAGE) -> Path:

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from cls_kg.i18n import LANGUAGES, translator
+
 from ..validate_files import validate_files
 from ..validation import Result
 from .convert import Conversion
 from .identifiers import keys_of
 from .layout import AXIS, OBJECTIVE, PARTICIPATION
-from .messages import WORDS
-from .problems import LANGUAGES, Cell, Problem, texts
+from .problems import Cell, Problem, texts
 
 UNKNOWN_PLACE = Cell("?")
 
@@ -34,10 +35,10 @@ LINK_SHEETS: dict[str, str] = {
 
 def place(cell: Cell, lang: str) -> str:
     """The cell to correct, in words: "la cellule Contrat!H5" or "la ligne 5 de …"."""
-    words = WORDS[lang]
+    words = translator("import", lang)
     if cell.letter:
-        return words["place-cell"].format(ref=cell.ref)
-    return words["place-row"].format(row=cell.row, sheet=cell.sheet)
+        return words("place-cell", ref=cell.ref)
+    return words("place-row", row=cell.row, sheet=cell.sheet)
 
 
 def cell_of(result: Result, conversion: Conversion) -> Cell:

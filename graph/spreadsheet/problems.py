@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..errors import CellError
-from .messages import PROBLEMS, WORDS
+from cls_kg.i18n import LANGUAGES, say, translator
 
-LANGUAGES = ("fr", "en")
+from ..errors import CellError
+
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
 #: Characters of a value (or of a message quoting one) a report keeps.
 CLIP = 200
@@ -56,14 +56,14 @@ class Cell:
 
     def describe(self, lang: str) -> str:
         """The cell in words: feuille « Contrat », ligne 5, colonne H (« Statut »)."""
-        words = WORDS[lang]
-        parts = [words["sheet"].format(sheet=self.sheet)]
+        words = translator("import", lang)
+        parts = [words("sheet", sheet=self.sheet)]
         if self.row:
-            parts.append(words["row"].format(row=self.row))
+            parts.append(words("row", row=self.row))
         if self.letter:
-            parts.append(words["column"].format(letter=self.letter, header=self.header))
+            parts.append(words("column", letter=self.letter, header=self.header))
         elif self.header:
-            parts.append(words["missing-column"].format(header=self.header))
+            parts.append(words("missing-column", header=self.header))
         return ", ".join(parts)
 
     def order(self) -> tuple[int, int]:
@@ -110,7 +110,7 @@ class Problem:
 def quoted(value: object, lang: str) -> str:
     """A list of values quoted the way each language quotes."""
     if isinstance(value, list | tuple):
-        return ", ".join(WORDS[lang]["quote"].format(v) for v in value) or "—"
+        return ", ".join(say("import.quote", lang, value=v) for v in value) or "—"
     return str(value)
 
 
@@ -120,15 +120,15 @@ def texts(key: str, values: Mapping[str, object]) -> tuple[dict[str, str], dict[
     fix: dict[str, str] = {}
     for lang in LANGUAGES:
         filled = {name: quoted(value, lang) for name, value in values.items()}
-        what_text, fix_text = PROBLEMS[key][lang]
-        what[lang], fix[lang] = what_text.format(**filled), fix_text.format(**filled)
+        what[lang] = say(f"problem.{key}", lang, **filled)
+        fix[lang] = say(f"problem.{key}.fix", lang, **filled)
     return what, fix
 
 
 def problem(
     key: str, cell: Cell, severity: str = "Violation", value: str | None = None, **values: object
 ) -> Problem:
-    """A problem of the template's own checks, named by its key in ``messages.PROBLEMS``."""
+    """A problem of the template's own checks, named by its key in ``i18n/problem.toml``."""
     return make(key, cell, severity, value, values)
 
 

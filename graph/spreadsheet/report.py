@@ -12,8 +12,9 @@ from collections.abc import Callable
 from importlib.resources import files
 from string import Template
 
+from cls_kg.i18n import say, translator
+
 from .importer import Imported
-from .messages import WORDS
 from .problems import Problem
 
 HTML_TEMPLATE = "report.html"
@@ -21,21 +22,21 @@ HTML_TEMPLATE = "report.html"
 
 def summary(imported: Imported, lang: str) -> str:
     """One line: how many errors, warnings and infos."""
-    return WORDS[lang]["summary"].format(**imported.summary())
+    return say("import.summary", lang, **imported.summary())
 
 
 def verdict(imported: Imported, lang: str) -> str:
     """Whether the records were written."""
-    return WORDS[lang]["ok" if imported.conforms else "refused"]
+    return say("import.ok" if imported.conforms else "import.refused", lang)
 
 
 def text_block(problem: Problem, lang: str) -> list[str]:
     """One problem as a few lines: severity, where, what, how to fix."""
-    words = WORDS[lang]
-    lines = [f"\n[{words[problem.severity]}] {problem.where(lang)}", f"  {problem.what[lang]}"]
-    lines.append(f"  {words['fix']} {problem.fix[lang]}")
+    words = translator("import", lang)
+    lines = [f"\n[{words(problem.severity)}] {problem.where(lang)}", f"  {problem.what[lang]}"]
+    lines.append(f"  {words('fix')} {problem.fix[lang]}")
     if problem.value and not problem.rule.startswith("spreadsheet:"):
-        lines.append(f"  {words['value']} {problem.value}")
+        lines.append(f"  {words('value')} {problem.value}")
     return lines
 
 
@@ -60,7 +61,7 @@ def to_json(imported: Imported, lang: str = "fr") -> str:
 def html_row(problem: Problem, lang: str) -> str:
     """One table row of the HTML report, every text escaped."""
     cells = (
-        WORDS[lang][problem.severity],
+        say(f"import.{problem.severity}", lang),
         problem.where(lang),
         problem.what[lang],
         problem.fix[lang],
@@ -71,20 +72,20 @@ def html_row(problem: Problem, lang: str) -> str:
 
 def to_html(imported: Imported, lang: str = "fr", source: str = "") -> str:
     """A standalone HTML page (styles inline, nothing fetched) a publisher can keep or share."""
-    words = WORDS[lang]
+    words = translator("import", lang)
     page = Template(files(__package__).joinpath(HTML_TEMPLATE).read_text(encoding="utf-8"))
     return page.substitute(
         lang=lang,
-        title=html.escape(words["title"]),
-        file_label=html.escape(words["file"]),
+        title=html.escape(words("title")),
+        file_label=html.escape(words("file")),
         file=html.escape(source),
         summary=html.escape(summary(imported, lang)),
         verdict=html.escape(verdict(imported, lang)),
         verdict_class="ok" if imported.conforms else "refused",
-        severity=html.escape(words["severity"]),
-        where=html.escape(words["where"]),
-        what=html.escape(words["what"]),
-        how=html.escape(words["how"]),
+        severity=html.escape(words("severity")),
+        where=html.escape(words("where")),
+        what=html.escape(words("what")),
+        how=html.escape(words("how")),
         rows="\n".join(html_row(problem, lang) for problem in imported.problems),
     )
 

@@ -34,8 +34,9 @@ from cls_kg.graph.errors import (
     VersionNotFound,
 )
 from cls_kg.graph.results import FORMATS
+from cls_kg.i18n import known, say
 
-from .messages import MESSAGES, language, say
+from .messages import language
 from .negotiation import error_format
 
 #: Error class -> HTTP status; the nearest class in the error's MRO decides.
@@ -95,7 +96,7 @@ def message_of(error: ClsKgError, lang: str) -> str:
     """The error said to a person, in ``lang``."""
     key = key_of(error)
     detail = getattr(error, "detail", None) or str(error)
-    return say(key, lang, detail=detail, formats=", ".join(FORMATS))
+    return say(f"web.{key}", lang, detail=detail, formats=", ".join(FORMATS))
 
 
 def write(status: int, key: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -144,8 +145,8 @@ def http_detail(error: HTTPException) -> str:
 def http_error(error: HTTPException) -> Response:
     """Flask handler for HTTP errors (404, 405, 413 ...): same shape as the project's."""
     status = error.code or 500
-    key = f"http-{status}" if f"http-{status}" in MESSAGES else "http-error"
-    message = say(key, language(), detail=http_detail(error))
+    key = f"http-{status}" if known(f"web.http-{status}") else "http-error"
+    message = say(f"web.{key}", language(), detail=http_detail(error))
     headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
     return write(status, key, message, headers)
 

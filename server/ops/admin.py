@@ -23,6 +23,7 @@ from cls_kg.graph import jobs
 from cls_kg.graph.errors import AdminDisabled, NotAuthorised, UploadRefused
 from cls_kg.graph.ingest import Upload, roll_back
 from cls_kg.graph.reports import report_folder
+from cls_kg.i18n import say
 
 from ..core.messages import language
 from ..pages.render import href
@@ -63,19 +64,6 @@ def upload() -> Upload:
 JOB_STATUS: dict[str, int] = {"published": 200, "refused": 422, "failed": 500, "interrupted": 500}
 #: Fields of a job's outcome that every client gets (problems are chosen by language).
 OUTCOME_FIELDS = ("record", "report", "published", "conforms", "summary", "version", "reused")
-#: What a job that ended without an outcome says, per language.
-JOB_MESSAGES: dict[str, dict[str, str]] = {
-    "failed": {
-        "fr": "La publication a échoué : {detail}. Rien n'a été publié.",
-        "en": "The publication failed: {detail}. Nothing was published.",
-    },
-    "interrupted": {
-        "fr": "La publication s'est arrêtée avant sa fin (serveur arrêté ?) : consultez "
-        "/history, puis envoyez de nouveau le fichier si la version n'y est pas.",
-        "en": "The publication stopped before its end (server stopped?): see /history, "
-        "then send the file again if the version is not there.",
-    },
-}
 
 
 def as_json(body: dict[str, Any], status: int, **headers: str) -> Response:
@@ -112,7 +100,7 @@ def job_status(job: str) -> Response:
         body["counts"] = found.get("counts")
         return as_json(body, 200, Location=href(found["report"]) or found["report"])
     detail = found.get("message", "")
-    return as_json(body | {"message": JOB_MESSAGES[state][lang].format(detail=detail)}, 500)
+    return as_json(body | {"message": say(f"admin.{state}", lang, detail=detail)}, 500)
 
 
 def refused(found: dict[str, Any]) -> Response:

@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
 
-from ..core.messages import language, say
+from cls_kg.i18n import translator as area_translator
+
+from ..core.messages import language
 from ..core.store import get_store
 from . import describe, iris, schema_org, sections
 from .view import Page, build_page, script_json
@@ -28,7 +30,7 @@ def href(iri: str) -> str | None:
 
 def translator(lang: str) -> Callable[..., str]:
     """The ``t`` of templates: a message in the page's language."""
-    return lambda key, **values: say(key, lang, **values)
+    return area_translator("web", lang)
 
 
 def switch_url(lang: str) -> str:

@@ -34,9 +34,10 @@ from cls_kg.graph.search.reader import (
     Query,
     Results,
 )
+from cls_kg.i18n import say
 
 from ..core import ratelimit
-from ..core.messages import language, remember_language, say
+from ..core.messages import language, remember_language
 from ..core.store import served
 from . import pagecache, render
 
@@ -138,7 +139,7 @@ def document(results: Results) -> dict[str, Any]:
         "groups": [
             {
                 "kind": group.kind,
-                "label": say(f"search-kind-{group.kind}", lang),
+                "label": say(f"web.search-kind-{group.kind}", lang),
                 "count": group.count,
                 "page": group.page,
                 "pages": group.pages,

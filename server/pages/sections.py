@@ -17,9 +17,9 @@ from rdflib.namespace import SKOS
 from cls_kg.graph import geometry
 from cls_kg.graph.namespaces import CLS
 from cls_kg.graph.store import Row, Store
+from cls_kg.i18n import translator as area_translator
 
 from ..core import published
-from ..core.messages import say as message
 from . import charts, maps
 from .charts import Chart
 from .describe import fill, iri_term, labels
@@ -110,7 +110,7 @@ def outline(store: Store, page: Page, lang: str, href: Href) -> Section:
 
 def translator(lang: str) -> Callable[..., str]:
     """Messages in the page's language (``pages.translator``, which imports this module)."""
-    return lambda key, **values: message(key, lang, **values)
+    return area_translator("web", lang)
 
 
 def geojson_link() -> str | None:

@@ -17,8 +17,8 @@ from flask import Response, current_app, request
 from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import GRAPH, RDF_FORMATS
 from cls_kg.graph.store import RESULT_PREFIXES
+from cls_kg.i18n import say
 
-from ..core.messages import say
 from ..core.negotiation import Choice, media_type
 from ..core.store import backend_name, get_store
 
@@ -40,7 +40,7 @@ def lanes(lang: str) -> str:
     if backend_name(config) != "embedded":
         return ""
     light, slots = f"{config['QUERY_LIGHT_SECONDS']:g}", config["QUERY_LONG_SLOTS"]
-    return say("long-query-rule", lang, light=light, slots=slots)
+    return say("web.long-query-rule", lang, light=light, slots=slots)
 
 
 def triples(endpoint: str) -> list[ox.Triple]:

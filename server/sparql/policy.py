@@ -83,7 +83,7 @@ SETTINGS = {
     "patterns": "MAX_QUERY_PATTERNS",
 }
 
-#: Limit -> the message key of its refusal (server/messages.py).
+#: Limit -> the message key of its refusal (i18n/web.toml).
 REFUSALS = {
     "chars": "query-too-long",
     "tokens": "query-too-many-tokens",

@@ -16,9 +16,10 @@ from flask import Response, current_app, render_template, request, url_for
 from cls_kg.graph.errors import ClsKgError
 from cls_kg.graph.namespaces import compact_iri as compact
 from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_json
+from cls_kg.i18n import translator
 
 from ..core.errors import extra_headers, message_of, status_of
-from ..core.messages import language, say
+from ..core.messages import language
 from . import service
 from .examples import Example, examples, find
 from .protocol import Operation
@@ -142,7 +143,7 @@ def render(operation: Operation) -> Response:
     html = render_template(
         "sparql.html",
         lang=lang,
-        t=lambda key, **values: say(key, lang, **values),
+        t=translator("web", lang),
         examples=examples(),
         example=example,
         query=query if query is not None else examples()[0].query,

@@ -30,7 +30,7 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker  # type: ignore[import-untyped]
 
-from ..core.messages import say
+from cls_kg.i18n import in_every_language
 
 #: Bytes a request head may have (the request line and every header field).
 HEAD_BYTES = 64 * 1024
@@ -66,7 +66,8 @@ class Limits:
 
 def canned(status: str, key: str, detail: str) -> bytes:
     """A complete response the loop sends by itself: the message in French, then English."""
-    text = f"{say(key, 'fr', detail=detail)}\n{say(key, 'en', detail=detail)}\n".encode()
+    said = in_every_language(f"web.{key}", detail=detail)
+    text = "".join(f"{line}\n" for line in said.values()).encode()
     head = (
         f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(text)}\r\nConnection: close\r\n\r\n"

@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import Any
 
 #: What a wheel is built from: the files pyproject.toml packages.
-SOURCES = ("pyproject.toml", "README.md", "LICENSE", "cli", "graph", "server", "ontology", "shapes")
+SOURCES = (
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "cli",
+    "graph",
+    "i18n",
+    "server",
+    "ontology",
+    "shapes",
+)
 TOKEN = "deploy-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STARTUP = 180.0  # seconds a server may take to build, check and answer
