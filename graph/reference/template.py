@@ -24,13 +24,13 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from ..datadir import DataDir
 from ..errors import StoreError
 from ..processes import alive
 from .divisions import load
 from .geometries import geometry_nquads
 from .rdf import reference_nquads
 
-CACHE = ".cache"
 PREFIX = "reference-"
 STORE = "store"
 DUMP = "reference.nq.gz"
@@ -153,7 +153,7 @@ def template(data_dir: Path, source: ReferenceSource) -> Template:
     known = KNOWN.get(key)
     if known is not None and known.ready():
         return known
-    found = Template(data_dir / CACHE / f"{PREFIX}{key}")
+    found = Template(DataDir(data_dir).reference_cache / f"{PREFIX}{key}")
     if not found.ready():
         drop_others(found.folder.parent, found.folder.name)
         build_template(found.folder, source.nquads(), source.geometry_nquads())
