@@ -19,7 +19,7 @@ ENV = "CLS_KG_"
 
 
 def remote_config(args: argparse.Namespace) -> RemoteConfig:
-    """Where to publish: the URLs given, else those beside the query URL by convention."""
+    """Where to push: the URLs given, else those beside the query URL by convention."""
     update, graph_store = conventional(args.to)
     return RemoteConfig.from_url(
         args.to,

@@ -89,7 +89,7 @@ class Template:
         return int((self.folder / COUNT).read_text(encoding="utf-8"))
 
     def ready(self) -> bool:
-        """Whether the template is complete (it is published by renaming its folder)."""
+        """Whether the template is complete (it is put in place by renaming its folder)."""
         files = (self.dump, self.geometry_dump, self.folder / COUNT)
         return self.store.is_dir() and all(path.is_file() for path in files)
 
@@ -105,7 +105,7 @@ def template_key(digest: str, base: str) -> str:
 
 def build_template(folder: Path, reference: bytes, geometry: bytes = b"") -> None:
     """Load the reference graph (and the units' geometry graph, in its own named graph) into a
-    new store, published by renaming its folder."""
+    new store, put in place by renaming its folder."""
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -124,7 +124,7 @@ def build_template(folder: Path, reference: bytes, geometry: bytes = b"") -> Non
     (tmp / COUNT).write_text(str(reference.count(b"\n")), encoding="utf-8")
     try:
         os.rename(tmp, folder)
-    except OSError:  # another build published the same template first
+    except OSError:  # another build put the same template in place first
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -1,7 +1,7 @@
 """What the served version carries besides its store: the manifest and the dumps folder.
 
 Read once per version (``store.served()`` gives a key that changes with the version). On the
-remote backend the manifest is the one published to the store, and the dumps are served
+remote backend the manifest is the one pushed to the store, and the dumps are served
 when this host has that version's folder (built here, or copied from the build host).
 """
 

@@ -4,7 +4,7 @@ Two backends, chosen by configuration (``STORE_URL``), from the ``BACKENDS`` tab
 
 - ``embedded`` (``STORE_URL`` empty): the version ``current`` points at in the data folder;
   every query runs in a worker process under the configured deadline (``pool.py``);
-- ``remote``: a SPARQL 1.1 store a version was published to (``cls-kg publish``), through
+- ``remote``: a SPARQL 1.1 store a version was pushed to (``cls-kg publish``), through
   ``RemoteStore``; queries run over HTTP from the web process, with the deadline as timeout.
 
 Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``), and
@@ -236,7 +236,7 @@ class Remote(Backend):
         return DirectStore(self.remote(config), config["SERVICE_ALLOWLIST"], byte_limit(config))
 
     def served(self, config: Mapping[str, Any]) -> Served:
-        """The version the store's pointer names, and the manifest published with it."""
+        """The version the store's pointer names, and the manifest pushed with it."""
         remote = self.remote(config)
         publication = remote.publication()
         folder = DataDir(Path(config["DATA_DIR"])).version(publication.version).folder

@@ -1,4 +1,4 @@
-"""The files of a published version as distributions: what the catalogue (``catalog.py``) and
+"""The files of a version as distributions: what the catalogue (``catalog.py``) and
 the downloads page (``downloads.py``) list, with their types and the standards they follow.
 
 Dumps are typed by ``dumps.dump_type``; the tabular files (``graph/tables/``) by the table
