@@ -498,15 +498,15 @@ def publish(
 
     ``started``: the link step's store, to start the version's store from (``write_version``).
     """
-    folder = DataDir(data_dir)
+    data = DataDir(data_dir)
     reference = template(data_dir, loaded.reference)
 
-    def write(into: Path) -> None:
-        write_version(into, version, loaded, base, report, checks, reference, annotate, started)
+    def write(folder: Path) -> None:
+        write_version(folder, version, loaded, base, report, checks, reference, annotate, started)
 
-    reused = folder.add(version, write)
-    folder.point(version)
-    folder.prune(keep={version})
+    reused = data.add(version, write)
+    data.point(version)
+    data.prune(keep={version})
     return reused
 
 
@@ -597,10 +597,10 @@ def build(
             reused = publish(data_dir, version, loaded, base, report, checks, annotate, started)
     finally:
         shutil.rmtree(started.folder, ignore_errors=True)  # gone once moved into the version
-    folder = DataDir(data_dir).version(version)
-    manifest = folder.manifest()
+    written = DataDir(data_dir).version(version)
+    manifest = written.manifest()
     counts = manifest["counts"]
-    return BuildResult(version, folder.folder, counts, report, reused, manifest, checks)
+    return BuildResult(version, written.folder, counts, report, reused, manifest, checks)
 
 
 #: Node shapes of the curation checks (``shapes/curation/``) live in this namespace.
