@@ -22,6 +22,7 @@ from typing import Any
 from cls_kg.i18n import LANGUAGES, in_every_language
 
 from .build import BuildResult
+from .datadir import DataDir
 from .errors import SourceError, SpreadsheetRefused
 from .spreadsheet.importer import Imported
 from .spreadsheet.limits import Limits
@@ -29,7 +30,6 @@ from .spreadsheet.problems import Cell, Problem, capped, make, more_problems
 from .spreadsheet.report import to_html
 from .validation import Report, Result
 
-REPORTS = "reports"
 REPORT_JSON = "report.json"
 
 
@@ -74,7 +74,7 @@ def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
 
 def report_folder(data_dir: Path, record: str) -> Path:
     """Where the last report of a record is kept."""
-    return data_dir / REPORTS / record
+    return DataDir(data_dir).report(record)
 
 
 def write_atomically(path: Path, text: str) -> None:
