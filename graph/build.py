@@ -39,7 +39,7 @@ from rdflib.compare import to_canonical_graph
 
 from . import geometry, queries, search
 from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
-from .errors import ConfigError, NoBuildError, ValidationFailed
+from .errors import ConfigError, NoBuildError
 from .folders import check_against_turtle, import_folders
 from .link import derived_graph, link
 from .namespaces import (
@@ -70,7 +70,7 @@ from .sources import (
 from .store import OxigraphStore
 from .tables import FOLDER as TABLES_FOLDER
 from .tables import write_tables
-from .validation import Report, validate
+from .validation import Report, ValidationFailed, validate
 
 SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
 CURRENT = "current"

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import upload_checks
 from .build import VERSIONS, BuildResult, Loaded, build, rebase
 from .consistency import DEFAULT_TOLERANCE
-from .errors import SourceError, UploadRefused, ValidationFailed
+from .errors import SourceError, UploadRefused
 from .history import Publication, published_records, report_iri, rollback
 from .namespaces import DEFAULT_BASE
 from .processes import alive
@@ -32,7 +32,7 @@ from .reports import problems_of_error, problems_of_report, save_report
 from .sources import parse_files
 from .spreadsheet.identifiers import slug
 from .spreadsheet.importer import Imported, import_path
-from .validation import Report
+from .validation import Report, ValidationFailed
 
 STAGING = "staging"
 LOCK_FILE = ".ingest.lock"

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 
-from cls_kg.graph.errors import RateLimited
+from .errors import RateLimited
 
 EXTENSION = "cls_kg.ratelimit"
 MAX_CLIENTS = 10_000  # past this many addresses, forget those whose bucket is full again
