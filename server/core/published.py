@@ -65,10 +65,6 @@ class Published(state.Recent[Served, Version]):
     """The versions an app served last, read once each."""
 
     NAME: ClassVar[str] = "published"
-    SIZE = 8
-
-    def __init__(self) -> None:
-        super().__init__(self.SIZE)
 
 
 def init_app(app: Flask) -> None:

@@ -85,8 +85,10 @@ def init_app(app: Flask) -> None:
 class Recent(Generic[K, V]):
     """The ``size`` values last used, by key: what costs queries to make again, bounded."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    SIZE: ClassVar[int] = 8
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = self.SIZE if size is None else size
         self.lock = threading.Lock()
         self.values: OrderedDict[K, V] = OrderedDict()
 

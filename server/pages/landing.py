@@ -58,10 +58,7 @@ class Figures(state.Recent[tuple[Any, ...], dict[str, Any]]):
     """The maps and charts an app made last, by version, year, language and script root."""
 
     NAME: ClassVar[str] = "landing"
-    SIZE = 64
-
-    def __init__(self) -> None:
-        super().__init__(self.SIZE)
+    SIZE: ClassVar[int] = 64
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from cls_kg.server.pages.ontology_doc import Kept
 from cls_kg.server.pages.pagecache import PageCache
 from cls_kg.server.pages.search import Indexes
 from cls_kg.server.sparql.pool import WorkerPool
+from cls_kg.server.wsgi import serve
 
 from .conftest import TEST_SETTINGS
 
@@ -88,3 +90,10 @@ def test_a_collected_app_stops_its_query_processes(protocol_data_dir: Path) -> N
     workers = started_and_dropped(protocol_data_dir)
     gc.collect()
     assert not any(worker.process.is_alive() for worker in workers)
+
+
+def test_gunicorn_closes_the_app_of_an_exiting_web_process(app: Flask) -> None:
+    workers = list(pool_of(app).idle.workers)
+    serve.worker_exit(None, SimpleNamespace(wsgi=app))
+    assert not any(worker.process.is_alive() for worker in workers)
+    serve.worker_exit(None, SimpleNamespace())  # the master's record of a reaped worker
