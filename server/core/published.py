@@ -1,8 +1,8 @@
-"""What the served version published besides its store: the manifest and the dumps folder.
+"""What the served version carries besides its store: the manifest and the dumps folder.
 
 Read once per version and app (``store.served()`` gives a key that changes with the version;
 the app keeps the last ``Published.SIZE``). On the remote backend the manifest is the one
-published to the store, and the dumps are served when this host has that version's folder
+pushed to the store, and the dumps are served when this host has that version's folder
 (built here, or copied from the build host).
 """
 
@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 from flask import Flask
 
+from cls_kg.graph.datadir import VersionFolder
+
 from . import state
 from .store import Served, served
-
-DUMPS = "dumps"
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,10 @@ class Version:
 def read_version(now: Served) -> Version:
     """The dumps a version's manifest lists, in its folder (its key is the cache key)."""
     folder, manifest = now.folder, now.manifest
+    files = VersionFolder(folder)
     dumps = {
         entry["name"]: Dump(
-            entry["name"], folder / DUMPS / entry["name"], entry["bytes"], entry["sha256"]
+            entry["name"], files.dump(entry["name"]), entry["bytes"], entry["sha256"]
         )
         for entry in manifest.get("dumps", [])
     }
