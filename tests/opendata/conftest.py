@@ -1,7 +1,7 @@
 """Fixtures of the open-data tests: the seed build's tables, a generated national sample built
 with the full reference data, and the seed build served by gunicorn (``cls-kg serve``).
 
-The national sample comes from the generator of ``make bench`` (``bench/national/generate.py``)
+The national sample comes from the generator of ``make bench`` (``tests/support/national.py``)
 with ``NATIONAL_CONTRACTS`` contracts instead of 600: building the 600 contracts takes about a
 minute on the project's machine, the sample a few seconds, through the same code.
 """
@@ -17,9 +17,9 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..conftest import national_generator
 from ..hostile.conftest import start
 from ..server.conftest import LiveServer
+from ..support import national
 
 NATIONAL_CONTRACTS = 60
 TABLES = "tables"
@@ -29,9 +29,9 @@ TABLES = "tables"
 def national_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A generated national sample (``NATIONAL_CONTRACTS`` contracts over real territories),
     built with the full reference data."""
-    gen = national_generator()
     folder = tmp_path_factory.mktemp("national")
-    gen.write(gen.generate(divisions.load(), contracts=NATIONAL_CONTRACTS), folder / "records")
+    sample = national.generate(divisions.load(), contracts=NATIONAL_CONTRACTS)
+    national.write(sample, folder / "records")
     return build(folder / "data", sources=default_sources(folder / "records", folders=False))
 
 

@@ -13,9 +13,9 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..conftest import national_generator
 from ..hostile.conftest import start
 from ..server.conftest import LiveServer, app_with
+from ..support import national
 
 SAMPLE_CONTRACTS = 30
 
@@ -29,9 +29,9 @@ def seed_client(built_data_dir: Path) -> FlaskClient:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A generated national sample built with the full reference data."""
-    gen = national_generator()
     folder = tmp_path_factory.mktemp("search-sample")
-    gen.write(gen.generate(divisions.load(), contracts=SAMPLE_CONTRACTS), folder / "records")
+    sample = national.generate(divisions.load(), contracts=SAMPLE_CONTRACTS)
+    national.write(sample, folder / "records")
     return build(folder / "data", sources=default_sources(folder / "records", folders=False))
 
 
