@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +14,7 @@ from cls_kg.graph.build import BuildResult, build, current_version
 from cls_kg.graph.store import OxigraphStore
 
 from .support import modules
+from .support.served import LiveServer, serving
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -53,3 +55,11 @@ def built_data_dir(seed_build: BuildResult) -> Path:
 def seed_store(built_data_dir: Path) -> OxigraphStore:
     """The seed build's store, opened read-only as the server opens it."""
     return OxigraphStore.open_read_only(current_version(built_data_dir) / "store")
+
+
+@pytest.fixture(scope="session")
+def served(built_data_dir: Path) -> Iterator[LiveServer]:
+    """The seed build served as deployed, ``cls-kg serve``'s gunicorn on loopback, for tests that
+    only read it (the hostile tests attack servers of their own: ``target``)."""
+    with serving(built_data_dir) as server:
+        yield server
