@@ -24,9 +24,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.national.common import Http, free_port, percentile, start_ours, stop, wait_for
-from cls_kg.graph.build import build, current_version
+from cls_kg.graph.build import build
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.reference import divisions
-from cls_kg.graph.search import FOLDER, publish
+from cls_kg.graph.search import FOLDER, write_index
 from cls_kg.graph.search.reader import Index, Query
 from cls_kg.graph.sources import default_sources
 from cls_kg.graph.store import OxigraphStore
@@ -152,7 +153,7 @@ def main() -> None:
     build_s = 0.0 if ready else national(data_dir)
     version = current_version(data_dir)
     started = time.perf_counter()
-    path = publish(version / FOLDER, OxigraphStore.open_read_only(version / "store"))
+    path = write_index(version / FOLDER, OxigraphStore.open_read_only(version / "store"))
     index_s = time.perf_counter() - started
     index = Index(path)
     mix = [Query(t, f, k) for t, f, k in FIXED + places(path, PLACES)]

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cls_kg.graph.build import build, current_version
+from cls_kg.graph.build import build
+from cls_kg.graph.datadir import current_version
 from cls_kg.server.sparql.examples import Example, examples
 
 WARMUP = 20

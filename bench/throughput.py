@@ -23,8 +23,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cls_kg.graph.build import build, current_version
-from cls_kg.graph.publish import publish
+from cls_kg.graph.build import build
+from cls_kg.graph.datadir import current_version
+from cls_kg.graph.push import push
 from cls_kg.graph.remote import RemoteConfig
 from cls_kg.server.sparql.examples import examples
 
@@ -167,7 +168,7 @@ def oxigraph(data_dir: Path) -> Iterator[str]:
             graph_store_url=f"{base}/store",
             timeout=600,
         )
-        publish(current_version(data_dir), config)
+        push(current_version(data_dir), config)
         yield config.query_url
     finally:
         process.terminate()

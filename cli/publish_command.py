@@ -1,4 +1,4 @@
-"""The ``cls-kg publish`` command: put a built version into a remote SPARQL store, or roll back.
+"""The ``cls-kg publish`` command: push a built version to a remote SPARQL store, or switch back.
 
 Credentials come from ``CLS_KG_STORE_USER`` / ``CLS_KG_STORE_PASSWORD`` (or ``user:password@``
 in the URL), never from the command line; ``CLS_KG_STORE_AUTH`` says basic or digest.
@@ -10,8 +10,8 @@ import argparse
 import os
 from pathlib import Path
 
-from cls_kg.graph.build import CURRENT, VERSIONS
-from cls_kg.graph.publish import PUBLISH_TIMEOUT, PublishResult, conventional, publish, rollback
+from cls_kg.graph.datadir import DataDir
+from cls_kg.graph.push import PUSH_TIMEOUT, PushResult, conventional, push, switch_back
 from cls_kg.graph.remote import AUTH_SCHEMES, ENGINES, RemoteConfig
 from cls_kg.messages import say
 
@@ -19,7 +19,7 @@ ENV = "CLS_KG_"
 
 
 def remote_config(args: argparse.Namespace) -> RemoteConfig:
-    """Where to publish: the URLs given, else those beside the query URL by convention."""
+    """Where to push: the URLs given, else those beside the query URL by convention."""
     update, graph_store = conventional(args.to)
     return RemoteConfig.from_url(
         args.to,
@@ -34,12 +34,12 @@ def remote_config(args: argparse.Namespace) -> RemoteConfig:
 
 
 def version_folder(args: argparse.Namespace) -> Path:
-    """The version to publish: ``--version``, else the one ``current`` points at."""
-    data_dir, version = Path(args.data_dir), str(args.version or "")
-    return data_dir / VERSIONS / version if version else (data_dir / CURRENT).resolve()
+    """The version to push: ``--version``, else the one ``current`` points at."""
+    data_dir, version = DataDir(Path(args.data_dir)), str(args.version or "")
+    return data_dir.version(version).folder if version else data_dir.current_link.resolve()
 
 
-def report(result: PublishResult, args: argparse.Namespace) -> None:
+def report(result: PushResult, args: argparse.Namespace) -> None:
     """Say what happened."""
     lang, url = args.lang, args.to
     previous = result.previous or say("none", lang)
@@ -63,9 +63,9 @@ def report(result: PublishResult, args: argparse.Namespace) -> None:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Publish a built version to a remote store (or roll back); readers switch at once."""
+    """Push a built version to a remote store (or switch back); readers switch at once."""
     config = remote_config(args)
-    result = rollback(config) if args.rollback else publish(version_folder(args), config)
+    result = switch_back(config) if args.rollback else push(version_folder(args), config)
     report(result, args)
     return 0
 
@@ -88,6 +88,6 @@ def add_publish_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         default=os.environ.get(ENV + "STORE_ENGINE", "auto"),
         help="how the store speaks (auto: from its Server header)",
     )
-    sub.add_argument("--timeout", type=float, default=PUBLISH_TIMEOUT, help="seconds per request")
+    sub.add_argument("--timeout", type=float, default=PUSH_TIMEOUT, help="seconds per request")
     sub.add_argument("--lang", choices=("fr", "en"), default="fr", help="message language")
     sub.set_defaults(handler=cmd_publish)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cls_kg.graph.datadir import DataDir
 from cls_kg.graph.errors import ClsKgError
 
 from .messages import say
@@ -50,12 +51,12 @@ def in_child(argv: list[str]) -> int:
 
 def locations(config: Mapping[str, Any]) -> dict[str, str]:
     """Where a server with this configuration keeps its data, cache, reports and jobs."""
-    data = Path(config["DATA_DIR"])
+    data = DataDir(Path(config["DATA_DIR"]))
     return {
-        "data": str(data),
-        "cache": str(config["CACHE_DIR"] or data / "cache"),
-        "reports": str(data / "reports"),
-        "jobs": str(data / "jobs"),
+        "data": str(data.root),
+        "cache": str(config["CACHE_DIR"] or data.cache),
+        "reports": str(data.reports),
+        "jobs": str(data.jobs),
         "store": config["STORE_URL"],
     }
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -39,7 +38,8 @@ from rdflib.compare import to_canonical_graph
 
 from . import geometry, queries, search
 from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
-from .errors import ConfigError, NoBuildError, ValidationFailed
+from .datadir import DataDir, VersionFolder
+from .errors import ConfigError, ValidationFailed
 from .folders import check_against_turtle, import_folders
 from .link import derived_graph, link
 from .namespaces import (
@@ -68,16 +68,11 @@ from .sources import (
     parse_files_with_triples,
 )
 from .store import OxigraphStore
-from .tables import FOLDER as TABLES_FOLDER
 from .tables import write_tables
 from .validation import Report, validate
 
 SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
-CURRENT = "current"
-VERSIONS = "versions"
-KEEP_VERSIONS = 3
-FORMAT_VERSION = "4"  # bump when the layout of a version folder changes
-CONSISTENCY_FILE = "consistency.json"
+FORMAT_VERSION = "4"  # bump when the layout of a version folder changes (graph/datadir.py)
 REFERENCE_DUMP = "reference.nq.gz"
 
 #: Dumps of the merged data (records, derived facts, linked units, vocabularies, ontology),
@@ -450,25 +445,28 @@ def write_version(
     base: str,
     report: Report,
     checks: Consistency,
+    reference: Template,
     annotate: Annotate | None = None,
     started: Started | None = None,
 ) -> dict[str, Any]:
     """Write store, dumps, consistency report and manifest of one version into an empty folder.
 
-    ``started`` is the link step's store, which becomes this version's store if it can.
+    ``reference`` is the template of the reference graph; ``started`` is the link step's
+    store, which becomes this version's store if it can.
     """
     if annotate is not None:
         annotate(loaded, version, folder)
+    written = VersionFolder(folder)
     graphs = {name: loaded.triples(graph) for name, graph in named_graphs(loaded, base).items()}
     extra = quads({name: oxigraph_triples(graph) for name, graph in loaded.extra.items()})
-    reference = template(folder.parent.parent, loaded.reference)
-    store = adopt(started, folder / "store", graphs, extra) if started else None
+    store = adopt(started, written.store, graphs, extra) if started else None
     if store is None:
-        store = write_store(folder / "store", quads(graphs) + extra, reference)
-    write_dumps(folder / "dumps", graphs, loaded.merged_triples(), reference)
-    shapes = geometry.publish(folder / "dumps", store, base, reference, loaded.reference.directory)
-    search.publish(folder / search.FOLDER, store)
-    (folder / CONSISTENCY_FILE).write_text(checks.to_json(), encoding="utf-8")
+        store = write_store(written.store, quads(graphs) + extra, reference)
+    write_dumps(written.dumps, graphs, loaded.merged_triples(), reference)
+    directory = loaded.reference.directory
+    shapes = geometry.write_geometry(written.dumps, store, base, reference, directory)
+    search.write_index(written.search, store)
+    written.consistency.write_text(checks.to_json(), encoding="utf-8")
     manifest = {
         "version": version,
         "base": base,
@@ -478,39 +476,12 @@ def write_version(
         "counts": summary_counts(store),
         "validation": report.summary(),
         "consistency": checks.summary(),
-        "dumps": [file_entry(p) for p in sorted((folder / "dumps").iterdir())],
-        "tables": write_tables(folder / TABLES_FOLDER, folder / "dumps" / "cls-kg.nt", version),
+        "dumps": [file_entry(p) for p in sorted(written.dumps.iterdir())],
+        "tables": write_tables(written.tables, written.dump("cls-kg.nt"), version),
     }
     del store  # close RocksDB before the folder is renamed
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    written.write_manifest(manifest)
     return manifest
-
-
-def point_current(data_dir: Path, version: str) -> None:
-    """Atomically make ``current`` name the given version."""
-    link = data_dir / CURRENT
-    tmp = data_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(Path(VERSIONS) / version)
-    os.replace(tmp, link)
-
-
-def prune(data_dir: Path, keep: Iterable[str]) -> None:
-    """Remove old versions beyond the most recent few; never the current one."""
-    versions = sorted(
-        (p for p in (data_dir / VERSIONS).iterdir() if not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in versions[KEEP_VERSIONS:]:
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest of a published version."""
-    result: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return result
 
 
 def publish(
@@ -523,25 +494,19 @@ def publish(
     annotate: Annotate | None = None,
     started: Started | None = None,
 ) -> bool:
-    """Write the version unless it exists, then point ``current`` at it; True if reused.
+    """Write the version unless it is kept, then point ``current`` at it; True if reused.
 
     ``started``: the link step's store, to start the version's store from (``write_version``).
     """
-    versions = data_dir / VERSIONS
-    versions.mkdir(parents=True, exist_ok=True)
-    final = versions / version
-    reused = final.exists()
-    if not reused:
-        tmp = versions / f".{version}.{os.getpid()}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        try:
-            write_version(tmp, version, loaded, base, report, checks, annotate, started)
-            os.rename(tmp, final)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    point_current(data_dir, version)
-    prune(data_dir, keep={version})
+    data = DataDir(data_dir)
+    reference = template(data_dir, loaded.reference)
+
+    def write(folder: Path) -> None:
+        write_version(folder, version, loaded, base, report, checks, reference, annotate, started)
+
+    reused = data.add(version, write)
+    data.point(version)
+    data.prune(keep={version})
     return reused
 
 
@@ -632,10 +597,10 @@ def build(
             reused = publish(data_dir, version, loaded, base, report, checks, annotate, started)
     finally:
         shutil.rmtree(started.folder, ignore_errors=True)  # gone once moved into the version
-    folder = data_dir / VERSIONS / version
-    manifest = read_manifest(folder)
+    written = DataDir(data_dir).version(version)
+    manifest = written.manifest()
     counts = manifest["counts"]
-    return BuildResult(version, folder, counts, report, reused, manifest, checks)
+    return BuildResult(version, written.folder, counts, report, reused, manifest, checks)
 
 
 #: Node shapes of the curation checks (``shapes/curation/``) live in this namespace.
@@ -657,11 +622,3 @@ def curation_issues(report: Report) -> tuple[CurationIssue, ...]:
     return tuple(
         CurationIssue(r.focus, r.value, r.message("fr"), r.message("en")) for r in report.results
     )
-
-
-def current_version(data_dir: Path) -> Path:
-    """The folder of the version being served."""
-    link = data_dir / CURRENT
-    if not link.exists():
-        raise NoBuildError(f"no build in {data_dir}: run 'cls-kg build' first")
-    return link.resolve()

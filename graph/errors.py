@@ -61,13 +61,13 @@ class StoreUnavailable(StoreError):
 
 
 class NoPublication(NoBuildError):
-    """The remote store holds no version published by ``cls-kg publish``."""
+    """The remote store holds no version pushed by ``cls-kg publish``."""
 
     key = "no-publication"
 
 
 class PublishError(StoreError):
-    """A version cannot be published to (or rolled back in) a remote store; nothing switched."""
+    """A version cannot be pushed to (or switched back in) a remote store; nothing switched."""
 
 
 # --- Refusals and failures of the query service (server/core/errors.py maps each to HTTP) ---------

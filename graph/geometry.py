@@ -1,4 +1,4 @@
-"""Geometries of CLS territories and official units: what a build publishes, and what map
+"""Geometries of CLS territories and official units: what a build writes, and what map
 pages read.
 
 The official units' geometries are shipped (``reference/geometries.py``) and loaded with the
@@ -269,7 +269,7 @@ def departements(store: Store) -> dict[str, Departement]:
     return found
 
 
-# --- What a build publishes -------------------------------------------------------------------
+# --- What a build writes ----------------------------------------------------------------------
 
 
 def territory_nquads(shapes: Mapping[str, Coordinates], base: str) -> bytes:
@@ -308,7 +308,7 @@ def departements_collection(
     return feature_collection(features)
 
 
-def publish(
+def write_geometry(
     dumps: Path, store: OxigraphStore, base: str, reference: Template, directory: Path
 ) -> dict[str, int]:
     """The build's part (``build.write_version``, once the dumps are written): territories'

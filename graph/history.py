@@ -3,8 +3,8 @@
 Each version folder carries what a later version starts from: the records published through
 the admin API or ``cls-kg build`` since the shipped ones (``records/``), the history up to it
 (``history.ttl``, also loaded into the named graph ``{base}graph/history``) and its own
-publication (``publication.json``). Rolling back is pointing ``current`` at an older folder:
-its records and history come back with it.
+publication (``publication.json``); where each lives is ``datadir.VersionFolder``'s. Rolling
+back is pointing ``current`` at an older folder: its records and history come back with it.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from . import queries
-from .build import CURRENT, VERSIONS, Loaded, point_current, read_manifest
+from .build import Loaded
+from .datadir import DataDir, VersionFolder
 from .errors import VersionNotFound
 from .namespaces import CLS, data_namespace, records_graph
 from .sources import parse_files
 from .spreadsheet.identifiers import slug
 
 CLSH = Namespace("https://w3id.org/cls-sante/def/history#")
-HISTORY_FILE = "history.ttl"
-PUBLICATION_FILE = "publication.json"
-RECORDS = "records"
-RECORDS_DUMP = "dumps/cls-kg.nq"
+RECORDS_DUMP = "cls-kg.nq"  # the dump that holds the records graph
 
 
 def terms() -> Graph:
@@ -98,38 +96,33 @@ def changes(old: Graph, new: Graph) -> Changes:
     )
 
 
-def served_folder(data_dir: Path) -> Path | None:
-    """The version ``current`` points at, if any."""
-    link = data_dir / CURRENT
-    return link.resolve() if link.exists() else None
-
-
 def published_records(data_dir: Path) -> Path | None:
     """The records published since the shipped ones, as the served version carries them."""
-    folder = served_folder(data_dir)
-    return folder / RECORDS if folder and (folder / RECORDS).is_dir() else None
+    served = DataDir(data_dir).current()
+    return served.records if served and served.records.is_dir() else None
 
 
 def records_of(folder: Path | None) -> Graph:
     """The records graph of a version, read back from its N-Quads dump."""
-    if folder is None or not (folder / RECORDS_DUMP).exists():
+    version = VersionFolder(folder) if folder else None
+    if version is None or not version.dump(RECORDS_DUMP).exists():
         return Graph()
-    base = read_manifest(folder)["base"]
+    base = version.manifest()["base"]
     dataset = Dataset()
-    dataset.parse(folder / RECORDS_DUMP, format="nquads")
+    dataset.parse(version.dump(RECORDS_DUMP), format="nquads")
     return Graph() + dataset.graph(URIRef(records_graph(base)))
 
 
 def history_of(folder: Path | None) -> Graph:
     """The history a version carries (empty for a version built before history existed)."""
-    if folder is None or not (folder / HISTORY_FILE).exists():
+    if folder is None or not VersionFolder(folder).history.exists():
         return Graph()
-    return parse_files([folder / HISTORY_FILE])
+    return parse_files([VersionFolder(folder).history])
 
 
 def publication_of(folder: Path) -> dict[str, Any]:
     """What ``publication.json`` says about how a version was published."""
-    path = folder / PUBLICATION_FILE
+    path = VersionFolder(folder).publication
     if not path.exists():
         return {}
     result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -153,12 +146,14 @@ class Publication:
 
     def __call__(self, loaded: Loaded, version: str, folder: Path) -> None:
         """Write records, history and publication into the new version's folder."""
-        previous = served_folder(self.data_dir)
+        served = DataDir(self.data_dir).current()
+        previous = served.folder if served else None
         summary = changes(records_of(previous), loaded.records)
         history = history_of(previous) + self.activity(version, previous, summary)
         history += terms()
-        self.copy_records(folder / RECORDS)
-        history.serialize(folder / HISTORY_FILE, format="turtle")
+        written = VersionFolder(folder)
+        self.copy_records(written.records)
+        history.serialize(written.history, format="turtle")
         loaded.extra[history_graph(self.base)] = history
         entry: dict[str, Any] = {
             "version": version,
@@ -168,7 +163,7 @@ class Publication:
             "record": self.record,
             "changes": asdict(summary),
         }
-        (folder / PUBLICATION_FILE).write_text(json.dumps(entry, indent=2), encoding="utf-8")
+        written.publication.write_text(json.dumps(entry, indent=2), encoding="utf-8")
 
     def copy_records(self, target: Path) -> None:
         """The published records travel with the version."""
@@ -220,20 +215,12 @@ CHANGE_PROPERTIES: dict[URIRef, str] = {
 }
 
 
-def rollback(data_dir: Path, version: str | None = None) -> str:
-    """Serve an older version again: the one given, else the one the current one replaced."""
-    current = served_folder(data_dir)
+def rollback_target(data_dir: Path, version: str | None = None) -> str:
+    """The version a rollback serves: the one given, else the one the current one replaced."""
+    folder = DataDir(data_dir)
+    served = folder.current()
     if version is None:
-        version = publication_of(current).get("previous") if current else None
-    folder = data_dir / VERSIONS / (version or "")
-    if not version or "/" in version or not (folder / "manifest.json").exists():
+        version = publication_of(served.folder).get("previous") if served else None
+    if not version or folder.kept(version) is None:
         raise VersionNotFound(version or "")
-    point_current(data_dir, version)
     return version
-
-
-def versions(data_dir: Path) -> list[str]:
-    """The versions kept in the data folder, most recent first."""
-    root = data_dir / VERSIONS
-    kept = [p for p in root.iterdir() if not p.name.startswith(".")] if root.exists() else []
-    return [p.name for p in sorted(kept, key=lambda p: p.stat().st_mtime, reverse=True)]

@@ -3,7 +3,7 @@
 The service behind the admin API (``server/ops/admin.py``) and ``cls-kg build``. Crash safety
 rests on two facts: everything an ingest writes before the switch goes to a staging folder
 (``{data_dir}/staging/``) or to a hidden version folder (``versions/.<id>.<pid>.tmp``) that
-nothing serves; and the switch itself is the atomic ``rename`` of ``current`` (build.py).
+nothing serves; and the switch itself is the atomic ``rename`` of ``current`` (``datadir.py``).
 A process killed at any point leaves ``current`` on the last good version; the next ingest
 removes what the dead one left. Ingests take a lock on the data folder, one at a time.
 """
@@ -22,20 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import upload_checks
-from .build import VERSIONS, BuildResult, Loaded, build, rebase
+from .build import BuildResult, Loaded, build, rebase
 from .consistency import DEFAULT_TOLERANCE
+from .datadir import DataDir
 from .errors import SourceError, UploadRefused, ValidationFailed
-from .history import Publication, published_records, report_iri, rollback
+from .history import Publication, published_records, report_iri, rollback_target
 from .namespaces import DEFAULT_BASE
-from .processes import alive
 from .reports import problems_of_error, problems_of_report, save_report
 from .sources import parse_files
 from .spreadsheet.identifiers import slug
 from .spreadsheet.importer import Imported, import_path
 from .validation import Report
 
-STAGING = "staging"
-LOCK_FILE = ".ingest.lock"
 MAX_UNPACKED = 50_000_000  # bytes a zip (XLSX or CSV) may hold once unpacked
 #: Tests: stop at this point (``point`` or ``point:record``) so that they can kill us there.
 PAUSE_VARIABLE = "CLS_KG_INGEST_PAUSE"
@@ -134,7 +132,7 @@ def check_upload(upload: Upload) -> None:
 def locked(data_dir: Path) -> Iterator[None]:
     """One ingest at a time per data folder; the lock dies with its process."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / LOCK_FILE).open("w") as handle:
+    with DataDir(data_dir).lock_file.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -142,34 +140,9 @@ def locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def writer_pid(name: str) -> int | None:
-    """The process id in a hidden name: ``.<id>.<pid>.tmp`` or ``.current.<pid>``."""
-    parts = name.split(".")
-    digits = [p for p in parts[2:] if p.isdigit()]
-    return int(digits[0]) if digits else None
-
-
-def clean_leftovers(data_dir: Path) -> list[Path]:
-    """Remove what killed ingests and builds left: staging, hidden versions, link temps."""
-    found = list((data_dir / STAGING).glob("*")) if (data_dir / STAGING).exists() else []
-    hidden = [*(data_dir / VERSIONS).glob(".*"), *data_dir.glob(".current.*")]
-    found += [p for p in hidden if (pid := writer_pid(p.name)) and not alive(pid)]
-    for path in found:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    return found
-
-
-def staging_folder(data_dir: Path) -> Path:
-    """This process's staging folder (its name tells whose it is)."""
-    return data_dir / STAGING / str(os.getpid())
-
-
 def stage(data_dir: Path, upload: Upload, imported: Imported) -> Path:
     """The records the new version reads: those published so far, and this one."""
-    records = staging_folder(data_dir) / "records"
+    records = DataDir(data_dir).staging_folder() / "records"
     records.mkdir(parents=True)
     previous = published_records(data_dir)
     for path in sorted(previous.glob("*.ttl")) if previous else ():
@@ -242,8 +215,8 @@ def ingest(
     check_upload(upload)
     progress("waiting")
     with locked(data_dir):
-        clean_leftovers(data_dir)
-        staging = staging_folder(data_dir)
+        DataDir(data_dir).clean_leftovers()
+        staging = DataDir(data_dir).staging_folder()
         try:
             progress("reading")
             imported, result = read_upload(staging, upload, base), None
@@ -262,7 +235,7 @@ def rebuild(
 ) -> BuildResult:
     """``cls-kg build``: the shipped records and those published since, as a new version."""
     with locked(data_dir):
-        clean_leftovers(data_dir)
+        DataDir(data_dir).clean_leftovers()
         records = published_records(data_dir)
         annotate = Publication(data_dir, base, publisher, records)
         return build(data_dir, base, tolerance=tolerance, published=records, annotate=annotate)
@@ -271,4 +244,6 @@ def rebuild(
 def roll_back(data_dir: Path, version: str | None = None) -> str:
     """``cls-kg rollback`` and the admin API: never in the middle of an ingest."""
     with locked(data_dir):
-        return rollback(data_dir, version)
+        version = rollback_target(data_dir, version)
+        DataDir(data_dir).point(version)
+        return version

@@ -10,7 +10,7 @@ folder's lock (``ingest.locked``) and waits for it in the ``waiting`` step.
 The job's process writes ``status.json`` (atomically) at each step and its outcome at the
 end; ``status`` reads it, and reports a job whose process died before its outcome (server
 killed, machine restarted) as ``interrupted``: what the dead ingest left is removed by the
-next ingest or build (``ingest.clean_leftovers``), nothing published is lost.
+next ingest or build (``DataDir.clean_leftovers``), nothing published is lost.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from .consistency import DEFAULT_TOLERANCE
+from .datadir import DataDir
 from .errors import ClsKgError
 from .ingest import Outcome, Upload, check_upload, ingest
 from .processes import alive
 from .reports import report_body, write_atomically
 
-JOBS = "jobs"
 SPEC_FILE = "job.json"
 STATUS_FILE = "status.json"
 PID_FILE = "pid"
@@ -62,11 +62,6 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def job_folder(data_dir: Path, job: str) -> Path:
-    """The folder of a job (the id is checked by the caller)."""
-    return data_dir / JOBS / job
-
-
 def write_status(folder: Path, state: str, **fields: Any) -> None:
     """The job's state for the status URL; readers see the old one or the new one."""
     body = {"job": folder.name, "state": state, "at": now(), **fields}
@@ -77,7 +72,7 @@ def submit(data_dir: Path, upload: Upload, base: str, tolerance: float = DEFAULT
     """Keep the upload and start its ingest in a process of its own; the job's id."""
     check_upload(upload)  # what cannot be a record is refused now, with a 400
     job = secrets.token_hex(8)
-    folder = job_folder(data_dir, job)
+    folder = DataDir(data_dir).job(job)
     (folder / UPLOAD_DIR).mkdir(parents=True)
     (folder / UPLOAD_DIR / Path(upload.name).name).write_bytes(upload.data)
     spec = Spec(str(data_dir), upload.name, upload.publisher, upload.record, base, tolerance)
@@ -99,7 +94,7 @@ def start(folder: Path) -> None:
 
 def prune(data_dir: Path) -> None:
     """Settle the jobs whose process died (their upload goes), then keep ``KEEP`` finished."""
-    root = data_dir / JOBS
+    root = DataDir(data_dir).jobs
     finished = []
     for folder in root.iterdir():
         state = status(data_dir, folder.name) or {}
@@ -132,7 +127,7 @@ def job_pid(folder: Path) -> int | None:
 
 def status(data_dir: Path, job: str) -> dict[str, Any] | None:
     """A job's state and, once done, its outcome; None for an unknown job."""
-    folder = job_folder(data_dir, job)
+    folder = DataDir(data_dir).job(job)
     if not JOB_ID.fullmatch(job) or not folder.is_dir():
         return None
     body = read_status(folder)

@@ -3,7 +3,7 @@
 ``RemoteStore`` implements ``Store`` over the SPARQL 1.1 Protocol with SPARQLWrapper, so the
 service runs unchanged on an existing engine (Oxigraph server, Virtuoso, Fuseki ...).
 
-What it reads is what ``cls-kg publish`` (``publish.py``) switched to: the pointer graph
+What it reads is what ``cls-kg publish`` (``push.py``) switched to: the pointer graph
 ``urn:cls-kg:publication`` names the current version, its manifest and its live named graphs.
 Every query without a dataset of its own is sent with those graphs as ``default-graph-uri``
 (their union is the default graph, as on the embedded store) and ``named-graph-uri``, so the
@@ -53,7 +53,7 @@ from .store import WRITERS, QueryRequest, Row, Store, graph_name, to_rdflib
 
 LOG = logging.getLogger(__name__)
 
-#: The named graph that says which version is served (written by ``publish.py`` only).
+#: The named graph that says which version is served (written by ``push.py`` only).
 POINTER_GRAPH = "urn:cls-kg:publication"
 #: Where the content of a graph that is not live is kept: the prefix, then its digest.
 PARKED_PREFIX = "urn:cls-kg:parked:"
@@ -272,7 +272,7 @@ def media_of(content_type: str | None, asked: str) -> str:
 
 
 class RemoteStore(Store):
-    """A remote SPARQL 1.1 endpoint holding versions published by ``cls-kg publish``."""
+    """A remote SPARQL 1.1 endpoint holding versions pushed by ``cls-kg publish``."""
 
     def __init__(self, config: RemoteConfig) -> None:
         self.config = config
@@ -334,7 +334,7 @@ class RemoteStore(Store):
     def consistent(self, run: Callable[[], T]) -> T:
         """``run()``, on engines that show a switch half done only when none was under way.
 
-        The publisher marks the pointer before such a switch and unmarks it after; a query
+        The pusher marks the pointer before such a switch and unmarks it after; a query
         that started or ended with the mark, or across two versions, is run again.
         """
         if self.engine.isolated:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import BuildResult
+from .datadir import DataDir
 from .errors import SourceError, SpreadsheetRefused
 from .spreadsheet.importer import Imported
 from .spreadsheet.limits import Limits
@@ -27,7 +28,6 @@ from .spreadsheet.problems import LANGUAGES, Cell, Problem, capped, make, more_p
 from .spreadsheet.report import to_html
 from .validation import Report, Result
 
-REPORTS = "reports"
 REPORT_JSON = "report.json"
 
 #: How to fix what a SHACL result or an unreadable file says, per language.
@@ -84,7 +84,7 @@ def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
 
 def report_folder(data_dir: Path, record: str) -> Path:
     """Where the last report of a record is kept."""
-    return data_dir / REPORTS / record
+    return DataDir(data_dir).report(record)
 
 
 def write_atomically(path: Path, text: str) -> None:

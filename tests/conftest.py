@@ -10,7 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from cls_kg.graph.build import BuildResult, build, current_version
+from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.store import OxigraphStore
 
 from .support import modules

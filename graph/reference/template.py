@@ -24,13 +24,13 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from ..datadir import DataDir
 from ..errors import StoreError
 from ..processes import alive
 from .divisions import load
 from .geometries import geometry_nquads
 from .rdf import reference_nquads
 
-CACHE = ".cache"
 PREFIX = "reference-"
 STORE = "store"
 DUMP = "reference.nq.gz"
@@ -89,7 +89,7 @@ class Template:
         return int((self.folder / COUNT).read_text(encoding="utf-8"))
 
     def ready(self) -> bool:
-        """Whether the template is complete (it is published by renaming its folder)."""
+        """Whether the template is complete (it is put in place by renaming its folder)."""
         files = (self.dump, self.geometry_dump, self.folder / COUNT)
         return self.store.is_dir() and all(path.is_file() for path in files)
 
@@ -105,7 +105,7 @@ def template_key(digest: str, base: str) -> str:
 
 def build_template(folder: Path, reference: bytes, geometry: bytes = b"") -> None:
     """Load the reference graph (and the units' geometry graph, in its own named graph) into a
-    new store, published by renaming its folder."""
+    new store, put in place by renaming its folder."""
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -124,7 +124,7 @@ def build_template(folder: Path, reference: bytes, geometry: bytes = b"") -> Non
     (tmp / COUNT).write_text(str(reference.count(b"\n")), encoding="utf-8")
     try:
         os.rename(tmp, folder)
-    except OSError:  # another build published the same template first
+    except OSError:  # another build put the same template in place first
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -153,7 +153,7 @@ def template(data_dir: Path, source: ReferenceSource) -> Template:
     known = KNOWN.get(key)
     if known is not None and known.ready():
         return known
-    found = Template(data_dir / CACHE / f"{PREFIX}{key}")
+    found = Template(DataDir(data_dir).reference_cache / f"{PREFIX}{key}")
     if not found.ready():
         drop_others(found.folder.parent, found.folder.name)
         build_template(found.folder, source.nquads(), source.geometry_nquads())

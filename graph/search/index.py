@@ -26,7 +26,6 @@ from ..store import OxigraphStore, Store
 from . import queries
 from .text import indexed
 
-FOLDER = "search"
 FILE = "index.sqlite"
 SCHEMA_VERSION = "1"
 KINDS = ("contract", "axis", "action", "territory", "organisation")
@@ -418,7 +417,7 @@ def write(path: Path, docs: list[Document], labels: Iterable[tuple[str, str, str
         db.close()
 
 
-def publish(folder: Path, store: Store) -> Path:
+def write_index(folder: Path, store: Store) -> Path:
     """Read the built graph and write its search index into ``folder``; returns the file."""
     graph = Graph.read(store)
     complete(graph)

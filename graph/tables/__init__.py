@@ -8,9 +8,8 @@ back as RDF.
 
 from __future__ import annotations
 
+from ..datadir import TABLES as FOLDER
 from .columns import TABLES, Column, Table
 from .writer import DATAPACKAGE, WORKBOOK, write_tables
-
-FOLDER = "tables"
 
 __all__ = ["DATAPACKAGE", "FOLDER", "TABLES", "WORKBOOK", "Column", "Table", "write_tables"]

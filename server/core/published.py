@@ -1,7 +1,7 @@
-"""What the served version published besides its store: the manifest and the dumps folder.
+"""What the served version carries besides its store: the manifest and the dumps folder.
 
 Read once per version (``store.served()`` gives a key that changes with the version). On the
-remote backend the manifest is the one published to the store, and the dumps are served
+remote backend the manifest is the one pushed to the store, and the dumps are served
 when this host has that version's folder (built here, or copied from the build host).
 """
 
@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .store import Served, served
+from cls_kg.graph.datadir import VersionFolder
 
-DUMPS = "dumps"
+from .store import Served, served
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,10 @@ class Version:
 def read_version(now: Served) -> Version:
     """The dumps a version's manifest lists, in its folder (its key is the cache key)."""
     folder, manifest = now.folder, now.manifest
+    files = VersionFolder(folder)
     dumps = {
         entry["name"]: Dump(
-            entry["name"], folder / DUMPS / entry["name"], entry["bytes"], entry["sha256"]
+            entry["name"], files.dump(entry["name"]), entry["bytes"], entry["sha256"]
         )
         for entry in manifest.get("dumps", [])
     }

@@ -4,7 +4,7 @@ Two backends, chosen by configuration (``STORE_URL``), from the ``BACKENDS`` tab
 
 - ``embedded`` (``STORE_URL`` empty): the version ``current`` points at in the data folder;
   every query runs in a worker process under the configured deadline (``pool.py``);
-- ``remote``: a SPARQL 1.1 store a version was published to (``cls-kg publish``), through
+- ``remote``: a SPARQL 1.1 store a version was pushed to (``cls-kg publish``), through
   ``RemoteStore``; queries run over HTTP from the web process, with the deadline as timeout.
 
 Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``), and
@@ -14,7 +14,6 @@ take their fair share of the workers (``fairness.py``), by the address of the re
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -26,8 +25,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 
-from cls_kg.graph.build import VERSIONS as VERSIONS_DIR
-from cls_kg.graph.build import current_version
+from cls_kg.graph.datadir import DataDir, VersionFolder, current_version
 from cls_kg.graph.remote import RemoteConfig, RemoteStore
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import OxigraphStore, QueryRequest, Row, Store
@@ -170,8 +168,7 @@ class Served:
 @lru_cache(maxsize=8)
 def read_manifest(folder: Path) -> Mapping[str, Any]:
     """The manifest of a version folder (a new build is a new folder)."""
-    manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return manifest
+    return VersionFolder(folder).manifest()
 
 
 class Backend(ABC):
@@ -192,7 +189,7 @@ class Embedded(Backend):
     def store(self, config: Mapping[str, Any]) -> Store:
         """The pooled store of the current version."""
         version = VERSIONS.get(config["DATA_DIR"])
-        opener = partial(OxigraphStore.open_read_only, version / "store")
+        opener = partial(OxigraphStore.open_read_only, VersionFolder(version).store)
         lanes = Lanes.from_config(config)
         pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"], lanes)
         return PooledStore(
@@ -239,10 +236,10 @@ class Remote(Backend):
         return DirectStore(self.remote(config), config["SERVICE_ALLOWLIST"], byte_limit(config))
 
     def served(self, config: Mapping[str, Any]) -> Served:
-        """The version the store's pointer names, and the manifest published with it."""
+        """The version the store's pointer names, and the manifest pushed with it."""
         remote = self.remote(config)
         publication = remote.publication()
-        folder = Path(config["DATA_DIR"]) / VERSIONS_DIR / publication.version
+        folder = DataDir(Path(config["DATA_DIR"])).version(publication.version).folder
         key = f"{remote.config.query_url}#{publication.version}"  # one per store and version
         return Served(key, folder, publication.manifest)
 

@@ -1,2 +1,2 @@
-"""Open-data publishing: the DCAT-AP/VoID catalogue, the dumps, the downloads page and the
+"""Open data: the DCAT-AP/VoID catalogue, the dumps, the downloads page and the
 tabular files of each version."""

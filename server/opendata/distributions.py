@@ -1,4 +1,4 @@
-"""The files of a published version as distributions: what the catalogue (``catalog.py``) and
+"""The files of a version as distributions: what the catalogue (``catalog.py``) and
 the downloads page (``downloads.py``) list, with their types and the standards they follow.
 
 Dumps are typed by ``dumps.dump_type``; the tabular files (``graph/tables/``) by the table
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from cls_kg.graph.datadir import VersionFolder
 from cls_kg.graph.namespaces import ONTOLOGY_IRI
 from cls_kg.graph.tables import FOLDER, TABLES
 
@@ -73,8 +74,9 @@ def file_type(name: str) -> FileType:
 
 def table_files(folder: Path, manifest: dict[str, Any]) -> dict[str, Dump]:
     """The tabular files a version's manifest lists, in its folder."""
+    tables = VersionFolder(folder).tables
     return {
-        e["name"]: Dump(e["name"], folder / FOLDER / e["name"], e["bytes"], e["sha256"])
+        e["name"]: Dump(e["name"], tables / e["name"], e["bytes"], e["sha256"])
         for e in manifest.get("tables", [])
     }
 

@@ -12,7 +12,6 @@ serves the dumps (``dumps.py``).
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -21,7 +20,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from cls_kg.graph.build import VERSIONS, read_manifest
+from cls_kg.graph.datadir import VERSION_ID, DataDir
 
 from ..core import published, ratelimit
 from ..core.messages import language, remember_language
@@ -34,7 +33,6 @@ bp = Blueprint("downloads", __name__)
 bp.before_request(ratelimit.limit)
 bp.after_request(remember_language)
 
-VERSION_ID = re.compile(r"[0-9a-f]{16}")
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
 IMMUTABLE = 365 * 24 * 3600  # a per-version URL never changes: clients may keep it a year
@@ -52,10 +50,11 @@ def kept(version: str) -> Version:
     current = published.current()
     if current.manifest.get("version") == version:
         return current
-    folder = Path(current_app.config["DATA_DIR"]) / VERSIONS / version
-    if not VERSION_ID.fullmatch(version) or not (folder / "manifest.json").is_file():
+    data_dir = DataDir(Path(current_app.config["DATA_DIR"]))
+    found = data_dir.kept(version) if VERSION_ID.fullmatch(version) else None
+    if found is None:
         abort(404)
-    return Version(folder, read_manifest(folder), {})
+    return Version(found.folder, found.manifest(), {})
 
 
 def send(found: Dump | None, built_at: datetime, immutable: bool = False) -> Response:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
+from cls_kg.graph.datadir import DataDir
+
 from ..core import published
 from ..core.published import Dump
 
@@ -47,7 +49,7 @@ def dump_type(name: str) -> tuple[str, str]:
 def cache_dir() -> Path:
     """Where compressed copies go: ``CACHE_DIR``, else ``{DATA_DIR}/cache``."""
     configured = current_app.config.get("CACHE_DIR")
-    return Path(configured) if configured else Path(current_app.config["DATA_DIR"]) / "cache"
+    return Path(configured) if configured else DataDir(Path(current_app.config["DATA_DIR"])).cache
 
 
 def compress(source: Path, target: Path) -> Path:

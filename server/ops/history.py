@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from cls_kg.graph.build import VERSIONS, read_manifest
+from cls_kg.graph.datadir import VERSION_ID, DataDir
 from cls_kg.graph.reports import REPORT_JSON, report_folder
 from cls_kg.graph.store import Row
 
@@ -26,7 +26,6 @@ from ..opendata.dumps import dump_type
 from ..pages import render
 
 bp = Blueprint("history", __name__)
-VERSION_ID = re.compile(r"[0-9a-f]{16}")
 RECORD_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REPORT_TYPES = ("text/html", "application/json")
 
@@ -71,10 +70,7 @@ def entry(row: Row, kept: set[str]) -> Entry:
 
 def kept_versions() -> set[str]:
     """The versions whose folder (and dumps) the data folder still holds."""
-    root = Path(current_app.config["DATA_DIR"]) / VERSIONS
-    return (
-        {p.name for p in root.iterdir() if VERSION_ID.fullmatch(p.name)} if root.exists() else set()
-    )
+    return DataDir(Path(current_app.config["DATA_DIR"])).names()
 
 
 @bp.route("/history")
@@ -98,12 +94,13 @@ def history() -> Response:
 @bp.route("/versions/<version>/dumps/<name>")
 def version_dump(version: str, name: str) -> Response:
     """A dump of a kept version, if its manifest lists it."""
-    folder = Path(current_app.config["DATA_DIR"]) / VERSIONS / version
-    if not VERSION_ID.fullmatch(version) or not (folder / "manifest.json").exists():
+    data_dir = DataDir(Path(current_app.config["DATA_DIR"]))
+    kept = data_dir.kept(version) if VERSION_ID.fullmatch(version) else None
+    if kept is None:
         abort(404)
-    if name not in {dump["name"] for dump in read_manifest(folder)["dumps"]}:
+    if name not in {dump["name"] for dump in kept.manifest()["dumps"]}:
         abort(404)
-    return send_file(folder / "dumps" / name, mimetype=dump_type(name)[0], conditional=True)
+    return send_file(kept.dump(name), mimetype=dump_type(name)[0], conditional=True)
 
 
 @bp.route("/id/report/<record>")

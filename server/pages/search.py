@@ -23,7 +23,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 
-from cls_kg.graph.search import FILE, FOLDER
+from cls_kg.graph.datadir import VersionFolder
+from cls_kg.graph.search import FILE
 from cls_kg.graph.search.index import KINDS
 from cls_kg.graph.search.reader import (
     FILTERS,
@@ -67,7 +68,7 @@ class Indexes:
         now = served()
         with self.lock:
             if self.index is None or self.key != now.key:
-                self.index, self.key = Index(now.folder / FOLDER / FILE), now.key
+                self.index, self.key = Index(VersionFolder(now.folder).search / FILE), now.key
             return self.index
 
 

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from cls_kg.graph.build import current_version
+from cls_kg.graph.datadir import current_version
 
 from ..conftest import TEST_DATA
 from .conftest import AUTH, app_on, outcome

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from cls_kg.graph.build import current_version, read_manifest
-from cls_kg.graph.ingest import PAUSE_VARIABLE, STAGING, clean_leftovers
+from cls_kg.graph.datadir import STAGING, DataDir, current_version, read_manifest
+from cls_kg.graph.ingest import PAUSE_VARIABLE
 
 from .conftest import FILLED_TTL, app_on
 
@@ -89,6 +89,7 @@ def test_kill_mid_ingest_keeps_a_good_version(data_dir: Path, tmp_path: Path) ->
 
     folder = folders["building"]
     assert any(p.name.startswith(".") for p in (folder / "versions").iterdir())
-    clean_leftovers(folder)  # what the next ingest (or cls-kg build) does first, under the lock
+    # what the next ingest (or cls-kg build) does first, under the lock:
+    DataDir(folder).clean_leftovers()
     assert not any((folder / STAGING).iterdir())
     assert not any(p.name.startswith(".") for p in (folder / "versions").iterdir())

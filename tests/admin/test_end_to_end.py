@@ -12,7 +12,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from cls_kg.cli import main
-from cls_kg.graph.build import current_version
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.history import publication_of
 from cls_kg.server.core.store import VERSIONS
 

@@ -9,7 +9,8 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from cls_kg.graph.build import BuildResult, build, current_version
+from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.errors import ConfigError, SourceError, ValidationFailed
 from cls_kg.graph.sources import RECORDS_DIR, SourceSet, default_sources
 from cls_kg.graph.store import OxigraphStore

@@ -12,9 +12,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from cls_kg.graph.build import STEPS, BuildResult, Loaded, build, load_sources
+from cls_kg.graph.datadir import REFERENCE_CACHE as CACHE
 from cls_kg.graph.errors import SourceError, ValidationFailed
 from cls_kg.graph.namespaces import DEFAULT_BASE
-from cls_kg.graph.reference.template import CACHE, SCRATCH
+from cls_kg.graph.reference.template import SCRATCH
 from cls_kg.graph.sources import (
     MAX_BLANK_DEPTH,
     RECORDS_DIR,

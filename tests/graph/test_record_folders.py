@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from cls_kg.graph.build import BuildResult, build, current_version
+from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.errors import SourceError
 from cls_kg.graph.sources import SEED_ONLY, SourceSet, default_sources, record_folders
 from cls_kg.graph.store import OxigraphStore

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cls_kg.graph.build import CONSISTENCY_FILE, BuildResult
+from cls_kg.graph.build import BuildResult
 from cls_kg.graph.consistency import (
     Consistency,
     Figure,
@@ -15,6 +15,7 @@ from cls_kg.graph.consistency import (
     relative_gap,
     status_of,
 )
+from cls_kg.graph.datadir import CONSISTENCY_FILE
 from cls_kg.graph.reference.divisions import Divisions
 
 

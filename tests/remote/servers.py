@@ -22,8 +22,8 @@ from string import Template
 
 import pyoxigraph as ox
 
-from cls_kg.graph.build import current_version
-from cls_kg.graph.publish import publish
+from cls_kg.graph.datadir import current_version
+from cls_kg.graph.push import push
 from cls_kg.graph.remote import RemoteConfig
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -213,4 +213,4 @@ def edited_version(source: Path, folder: Path, version: str, extra: bytes) -> Pa
 
 def publish_data_dir(data_dir: Path, scratch: Path, config: RemoteConfig) -> str:
     """Publish the version a data folder serves; its id."""
-    return publish(with_dumps(data_dir, scratch), config).version
+    return push(with_dumps(data_dir, scratch), config).version

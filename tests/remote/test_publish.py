@@ -16,7 +16,9 @@ import pytest
 
 from cls_kg.cli import main
 from cls_kg.graph.errors import PublishError
-from cls_kg.graph.publish import Target, publish, read_graphs, rollback
+from cls_kg.graph.push import Target, read_graphs
+from cls_kg.graph.push import push as publish  # the `cls-kg publish` command pushes
+from cls_kg.graph.push import switch_back as rollback  # and `--rollback` switches back
 from cls_kg.graph.remote import POINTER_GRAPH, RemoteStore
 
 from .conftest import start

@@ -23,7 +23,7 @@ from cls_kg.graph.errors import (
     QueryTimeout,
     StoreUnavailable,
 )
-from cls_kg.graph.publish import conventional
+from cls_kg.graph.push import conventional
 from cls_kg.graph.remote import (
     RemoteConfig,
     RemoteStore,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from cls_kg.graph.build import current_version
+from cls_kg.graph.datadir import current_version
 from cls_kg.graph.search import FILE, FOLDER
 from cls_kg.graph.search.reader import GROUP_SIZE, PAGE_SIZE, Index, Query
 

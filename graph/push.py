@@ -1,4 +1,4 @@
-"""``cls-kg publish``: load a built version into a remote SPARQL store, then switch at once.
+"""Push (``cls-kg publish``): load a built version into a remote SPARQL store, switch at once.
 
 Readers never see a half-loaded dataset, because they only ever read the graphs the pointer
 graph ``urn:cls-kg:publication`` lists (see ``remote.py``), and the pointer changes in the
@@ -7,12 +7,12 @@ same SPARQL Update request as the graphs it lists:
 1. the version's dumps (``dumps/*.nq``, ``dumps/*.nq.gz``: every named graph) are read; each
    graph gets its N-Triples, its number of triples and a digest of its name and content;
 2. the pointer says which version is served (C) and which came before it;
-3. every graph of the new version (N) whose content C does not serve is staged: under its own
+3. every graph of the new version (N) whose content C does not serve is preloaded: under its own
    name when C serves no graph of that name (nobody reads it until the switch), else as a
    parked graph ``urn:cls-kg:parked:<digest>``; through the SPARQL 1.1 Graph Store Protocol
    when its URL is known, else with SPARQL Update ``INSERT DATA``; graphs C already serves
    with the same content are not sent at all;
-4. every staged graph is counted: a shortfall stops the publication, nothing switched;
+4. every preloaded graph is counted: a shortfall stops the push, nothing switched;
 5. one SPARQL Update request (``queries/publication-switch.ru``) parks C's graphs that N
    changes or drops, moves N's parked graphs to their names and rewrites the pointer
    (current N, previous C): on Oxigraph it is one transaction, readers see C or N, never both.
@@ -21,8 +21,9 @@ same SPARQL Update request as the graphs it lists:
    ``RemoteStore`` runs again any query that overlapped the mark;
 6. parked graphs neither N nor C needs any more are dropped.
 
-``--rollback`` is the same switch towards the previous version, whose changed graphs are
-parked: it needs no dumps. A second rollback goes forward again. One publisher at a time.
+Switching back (``--rollback``) is the same switch towards the previous version, whose changed
+graphs are parked: it needs no dumps. A second switch back goes forward again. One pusher at
+a time. (Words: ``graph/datadir.py``.)
 """
 
 from __future__ import annotations
@@ -43,13 +44,14 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from . import queries
+from .datadir import NoManifest, VersionFolder
 from .errors import ClsKgError, PublishError
 from .remote import PARKED_PREFIX, POINTER_GRAPH, RemoteConfig, RemoteStore
 
 CLSP = "urn:cls-kg:publication#"
 VERSION_PREFIX = "urn:cls-kg:version:"
 #: Seconds a load or the switch may take (a whole graph goes in one request).
-PUBLISH_TIMEOUT = 600.0
+PUSH_TIMEOUT = 600.0
 
 
 def as_is(data: bytes) -> bytes:
@@ -83,7 +85,7 @@ class GraphContent:
 
 @dataclass(frozen=True)
 class Entry:
-    """A graph of a published version: its name, digest and size."""
+    """A graph of a pushed version: its name, digest and size."""
 
     name: str
     digest: str
@@ -96,7 +98,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Published:
+class Pointed:
     """A version as the pointer records it: id, manifest (JSON text), graphs by name."""
 
     version: str
@@ -108,13 +110,13 @@ class Published:
 class State:
     """What the store serves now and what it served before."""
 
-    current: Published | None = None
-    previous: Published | None = None
+    current: Pointed | None = None
+    previous: Pointed | None = None
 
 
 @dataclass
-class PublishResult:
-    """What a publication or a rollback did, for the command line."""
+class PushResult:
+    """What a push or a switch back did, for the command line."""
 
     version: str
     previous: str | None
@@ -129,7 +131,8 @@ class PublishResult:
 
 def quads_of(folder: Path) -> Iterator[Any]:
     """Every quad of the version's quad dumps."""
-    dumps = sorted((folder / "dumps").iterdir()) if (folder / "dumps").is_dir() else []
+    where = VersionFolder(folder).dumps
+    dumps = sorted(where.iterdir()) if where.is_dir() else []
     for path in dumps:
         read = next((r for end, r in QUAD_DUMPS.items() if path.name.endswith(end)), None)
         if read is not None:
@@ -145,12 +148,12 @@ def graph_content(name: str, triples: Iterable[Any]) -> GraphContent:
     return GraphContent(name, data, len(lines), digest)
 
 
-def read_manifest(folder: Path) -> tuple[str, str]:
+def manifest_text(folder: Path) -> tuple[str, str]:
     """A built version's id and manifest (compact JSON text)."""
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise PublishError(f"no manifest.json in {folder}: not a built version")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = VersionFolder(folder).manifest()
+    except NoManifest as error:
+        raise PublishError(str(error)) from error
     return str(manifest["version"]), json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -192,7 +195,7 @@ def fill_update(name: str, **values: str) -> str:
 
 
 class Target:
-    """The remote store a version is published to: reads through RemoteStore, writes too."""
+    """The remote store a version is pushed to: reads through RemoteStore, writes too."""
 
     def __init__(self, config: RemoteConfig) -> None:
         self.config = config
@@ -200,10 +203,10 @@ class Target:
 
     def state(self) -> State:
         """The current and previous versions, as the pointer records them."""
-        found: dict[str, Published] = {}
+        found: dict[str, Pointed] = {}
         for row in self.store.rows(queries.load("publication-state"), None):
             role = str(row["role"]).removeprefix(CLSP)
-            known = found.setdefault(role, Published(str(row["version"]), str(row["manifest"]), {}))
+            known = found.setdefault(role, Pointed(str(row["version"]), str(row["manifest"]), {}))
             digest = str(row["entry"]).removeprefix(PARKED_PREFIX)
             name = str(row["graph"])
             known.entries[name] = Entry(name, digest, int(str(row["triples"])))
@@ -280,7 +283,7 @@ def chunks(data: bytes, size: int) -> Iterator[tuple[str, bytes]]:
 # --- the switch ------------------------------------------------------------------------------
 
 
-def differs(entry: Entry, other: Published | None) -> bool:
+def differs(entry: Entry, other: Pointed | None) -> bool:
     """Whether ``other`` serves that graph with other content, or not at all."""
     return other is None or other.entries.get(entry.name) != entry
 
@@ -289,8 +292,8 @@ def differs(entry: Entry, other: Published | None) -> bool:
 Sources = dict[str, str]
 
 
-def publish_sources(target: Published, current: Published | None) -> Sources:
-    """Where a publication stages each changed graph: parked if its name is live, else there."""
+def push_sources(target: Pointed, current: Pointed | None) -> Sources:
+    """Where a push preloads each changed graph: parked if its name is live, else there."""
     return {
         entry.name: entry.parked if current and entry.name in current.entries else entry.name
         for entry in target.entries.values()
@@ -298,12 +301,12 @@ def publish_sources(target: Published, current: Published | None) -> Sources:
     }
 
 
-def rollback_sources(target: Published, current: Published) -> Sources:
+def switch_back_sources(target: Pointed, current: Pointed) -> Sources:
     """Where the previous version's changed graphs are: parked, when the current one came."""
     return {e.name: e.parked for e in target.entries.values() if differs(e, current)}
 
 
-def moves(current: Published | None, target: Published, sources: Sources) -> list[str]:
+def moves(current: Pointed | None, target: Pointed, sources: Sources) -> list[str]:
     """The MOVE operations of a switch: park what goes, then bring in what comes."""
     going = current.entries.values() if current else ()
     out = [(entry.name, entry.parked) for entry in going if differs(entry, target)]
@@ -314,7 +317,7 @@ def moves(current: Published | None, target: Published, sources: Sources) -> lis
     ]
 
 
-def version_triples(version: Published) -> list[Any]:
+def version_triples(version: Pointed) -> list[Any]:
     """A version as the pointer describes it: id, manifest, each graph with its size."""
     node = ox.NamedNode(VERSION_PREFIX + version.version)
     triples = [
@@ -337,7 +340,7 @@ CLSP_TERMS = {
 }
 
 
-def pointer(target: Published, previous: Published | None, switching: bool = False) -> str:
+def pointer(target: Pointed, previous: Pointed | None, switching: bool = False) -> str:
     """The pointer graph's new content, as N-Triples (with the switch marker if asked)."""
     root = ox.NamedNode(POINTER_GRAPH)
     triples = [
@@ -352,7 +355,7 @@ def pointer(target: Published, previous: Published | None, switching: bool = Fal
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
-def switch(store: Target, current: Published | None, target: Published, sources: Sources) -> None:
+def switch(store: Target, current: Pointed | None, target: Pointed, sources: Sources) -> None:
     """Serve ``target`` instead of ``current``, in one request; ``current`` becomes previous.
 
     On an engine whose readers may see an update half done, the pointer is marked before and
@@ -376,7 +379,7 @@ def marker(operation: str) -> str:
     return fill_update("switch-marker", operation=operation)
 
 
-def leftovers(state: State, target: Published) -> set[str]:
+def leftovers(state: State, target: Pointed) -> set[str]:
     """Parked graphs nobody needs once ``target`` is served and ``state.current`` is previous."""
     current = state.current
     kept = {e.parked for e in (current.entries.values() if current else ()) if differs(e, target)}
@@ -387,7 +390,7 @@ def leftovers(state: State, target: Published) -> set[str]:
 # --- the commands ----------------------------------------------------------------------------
 
 
-def stage(store: Target, contents: dict[str, GraphContent], sources: Sources) -> list[str]:
+def preload(store: Target, contents: dict[str, GraphContent], sources: Sources) -> list[str]:
     """Send the changed graphs to where they wait (a parked copy already there is kept)."""
     present = store.sizes(place for place in sources.values() if place.startswith(PARKED_PREFIX))
     sent = [n for n, place in sorted(sources.items()) if present.get(place) != contents[n].triples]
@@ -402,7 +405,7 @@ def stage(store: Target, contents: dict[str, GraphContent], sources: Sources) ->
 
 
 def verify(store: Target, expected: dict[str, int]) -> None:
-    """Refuse to switch unless every staged graph holds all its triples."""
+    """Refuse to switch unless every preloaded graph holds all its triples."""
     found = store.sizes(expected)
     short = {g: (n, found.get(g, 0)) for g, n in expected.items() if found.get(g, 0) != n}
     if short:
@@ -410,27 +413,27 @@ def verify(store: Target, expected: dict[str, int]) -> None:
         raise PublishError(f"staged graphs are incomplete ({detail}); nothing was switched")
 
 
-def publish(folder: Path, config: RemoteConfig) -> PublishResult:
-    """Publish the version in ``folder`` to the remote store, then serve it there."""
+def push(folder: Path, config: RemoteConfig) -> PushResult:
+    """Push the version in ``folder`` to the remote store, then serve it there."""
     started = time.monotonic()
-    version, manifest = read_manifest(folder)
+    version, manifest = manifest_text(folder)
     store = Target(config)
     state = store.state()
     current = state.current
     previous = current.version if current else None
     if current is not None and current.version == version:
-        return PublishResult(version, previous, unchanged=True)
+        return PushResult(version, previous, unchanged=True)
     contents = read_graphs(folder)
-    target = Published(version, manifest, {n: c.entry for n, c in contents.items()})
-    sources = publish_sources(target, current)
-    sent = stage(store, contents, sources)
+    target = Pointed(version, manifest, {n: c.entry for n, c in contents.items()})
+    sources = push_sources(target, current)
+    sent = preload(store, contents, sources)
     switch(store, current, target, sources)
     store.drop(leftovers(state, target))
     kept = sorted(set(contents) - set(sent))
-    return PublishResult(version, previous, sent, kept, time.monotonic() - started)
+    return PushResult(version, previous, sent, kept, time.monotonic() - started)
 
 
-def rollback(config: RemoteConfig) -> PublishResult:
+def switch_back(config: RemoteConfig) -> PushResult:
     """Serve the previous version again (its changed graphs are parked in the store)."""
     started = time.monotonic()
     store = Target(config)
@@ -438,7 +441,7 @@ def rollback(config: RemoteConfig) -> PublishResult:
     if state.current is None or state.previous is None:
         raise PublishError(f"{config.query_url} keeps no previous version to roll back to")
     target = state.previous
-    sources = rollback_sources(target, state.current)
+    sources = switch_back_sources(target, state.current)
     verify(store, {source: target.entries[name].triples for name, source in sources.items()})
     switch(store, state.current, target, sources)
-    return PublishResult(target.version, state.current.version, seconds=time.monotonic() - started)
+    return PushResult(target.version, state.current.version, seconds=time.monotonic() - started)
