@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cls_kg.graph.consistency import DEFAULT_TOLERANCE
-from cls_kg.graph.errors import ClsKgError, SourceError, ValidationFailed
+from cls_kg.graph.errors import ClsKgError, SourceError
 from cls_kg.graph.ingest import rebuild, roll_back
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.reference.divisions import DATA_DIR as REFERENCE_DIR
@@ -24,6 +24,7 @@ from cls_kg.graph.spreadsheet.report import render as render_report
 from cls_kg.graph.spreadsheet.tables import Book
 from cls_kg.graph.spreadsheet.workbook import write as write_workbook
 from cls_kg.graph.validate_files import validate_files
+from cls_kg.graph.validation import ValidationFailed
 from cls_kg.messages import say
 from cls_kg.publish_command import add_publish_command
 from cls_kg.startup import check, in_child

@@ -64,6 +64,7 @@ def locations(config: Mapping[str, Any]) -> dict[str, str]:
 def check(settings: Mapping[str, Any], lang: str) -> int:
     """Say where things are, then start a query process and have it answer; 3 if it cannot."""
     from cls_kg.server import create_app, queries  # Flask and gunicorn: serving only
+    from cls_kg.server.core import state
     from cls_kg.server.core.store import get_store, served
 
     app = create_app({**settings, **CHECK_SETTINGS})
@@ -78,5 +79,7 @@ def check(settings: Mapping[str, Any], lang: str) -> int:
         except ClsKgError as error:
             print(say("check-failed", lang, error=error), file=sys.stderr)
             return EXIT_UNSERVABLE
+        finally:
+            state.close(app)
     print(say("check-ok", lang, version=version, seconds=time.monotonic() - started))
     return EXIT_OK

@@ -39,7 +39,7 @@ from rdflib.compare import to_canonical_graph
 from . import geometry, queries, search
 from .consistency import DEFAULT_TOLERANCE, Consistency, CurationIssue
 from .datadir import DataDir, VersionFolder
-from .errors import ConfigError, ValidationFailed
+from .errors import ConfigError
 from .folders import check_against_turtle, import_folders
 from .link import derived_graph, link
 from .namespaces import (
@@ -69,7 +69,7 @@ from .sources import (
 )
 from .store import OxigraphStore
 from .tables import write_tables
-from .validation import Report, validate
+from .validation import Report, ValidationFailed, validate
 
 SHAPES_GRAPH = "https://w3id.org/cls-sante/def/shapes"
 FORMAT_VERSION = "4"  # bump when the layout of a version folder changes (graph/datadir.py)

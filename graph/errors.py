@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .validation import Report
 
 
 class ClsKgError(Exception):
@@ -25,14 +21,6 @@ class SourceError(ClsKgError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
         return f"{where}: {self.reason}"
-
-
-class ValidationFailed(ClsKgError):
-    """The data violates the shapes: nothing is published."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"{report.count('Violation')} violation(s)")
-        self.report = report
 
 
 class ConfigError(ClsKgError):
@@ -129,7 +117,11 @@ class ResultTooLarge(QueryError):
 
 
 class RequestRefused(ClsKgError):
-    """The service will not run a request; ``key`` names the reason, ``detail`` the specifics."""
+    """The service will not run a request; ``key`` names the reason, ``detail`` the specifics.
+
+    The refusals of HTTP requests alone (protocol, policy, rate limit, admin token) are its
+    subclasses in ``server/core/errors.py``; here are those the data side raises itself.
+    """
 
     def __init__(self, key: str, detail: str = "") -> None:
         super().__init__(key, detail)
@@ -138,22 +130,6 @@ class RequestRefused(ClsKgError):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.detail}" if self.detail else self.key
-
-
-class ProtocolError(RequestRefused):
-    """The request does not follow the SPARQL 1.1 Protocol (missing or repeated parameters ...)."""
-
-
-class UnsupportedMediaType(ProtocolError):
-    """A POST body in a media type the query operation does not take."""
-
-
-class QueryRefused(RequestRefused):
-    """A well-formed request the endpoint refuses by policy: updates, SERVICE outside the list."""
-
-
-class RateLimited(RequestRefused):
-    """The client sent too many requests; ``detail`` is how many seconds to wait."""
 
 
 class ReferenceDataError(ClsKgError):
@@ -211,22 +187,9 @@ class VersionNotFound(ClsKgError):
         self.detail = version
 
 
-class AdminDisabled(RequestRefused):
-    """No admin token is configured: the admin API is off."""
-
-    def __init__(self) -> None:
-        super().__init__("admin-disabled")
-
-
-class NotAuthorised(RequestRefused):
-    """The admin request has no bearer token, or not the configured one."""
-
-    def __init__(self) -> None:
-        super().__init__("admin-unauthorised")
-
-
 class UploadRefused(RequestRefused):
-    """An upload that cannot even be looked at: no file, unknown kind, too large unpacked."""
+    """An upload that cannot even be looked at: no file, unknown kind, too large unpacked
+    (``ingest.check_upload`` refuses it, whoever hands the upload in)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__("upload-refused", detail)

@@ -25,14 +25,14 @@ from . import upload_checks
 from .build import BuildResult, Loaded, build, rebase
 from .consistency import DEFAULT_TOLERANCE
 from .datadir import DataDir
-from .errors import SourceError, UploadRefused, ValidationFailed
+from .errors import SourceError, UploadRefused
 from .history import Publication, published_records, report_iri, rollback_target
 from .namespaces import DEFAULT_BASE
 from .reports import problems_of_error, problems_of_report, save_report
 from .sources import parse_files
 from .spreadsheet.identifiers import slug
 from .spreadsheet.importer import Imported, import_path
-from .validation import Report
+from .validation import Report, ValidationFailed
 
 MAX_UNPACKED = 50_000_000  # bytes a zip (XLSX or CSV) may hold once unpacked
 #: Tests: stop at this point (``point`` or ``point:record``) so that they can kill us there.

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import shacl
+from .errors import ClsKgError
 from .namespaces import PREFIXES
 
 SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -97,6 +98,14 @@ class Report:
         items = [asdict(r) | {"message": r.message(lang)} for r in self.results]
         body = {"conforms": self.conforms, "summary": self.summary(), "results": items}
         return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+class ValidationFailed(ClsKgError):
+    """The data violates the shapes: nothing is published."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{report.count('Violation')} violation(s)")
+        self.report = report
 
 
 def grouped(results: list[Result], lang: str) -> list[str]:

@@ -8,6 +8,11 @@ error handlers, rate limiting and CORS, and registers the blueprints: ``sparql``
 (``/donnees`` and the tabular files of each version), ``search`` (``/recherche``, ``/search``),
 ``completions`` (``/sparql/completions.json``, what the query editor completes) and, last,
 ``resources`` (every other path dereferences the IRI it stands for).
+
+Per-process state (the store's backend and its query pools, rate-limit buckets, the search
+index, the page cache, the tables of versions and figures read) belongs to the app: each
+module of ``STATEFUL`` registers its own in ``init_app`` (``core/state.py``), and
+``state.close(app)`` releases it.
 """
 
 from __future__ import annotations
@@ -19,10 +24,10 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .core import config, errors, ratelimit
+from .core import config, errors, published, ratelimit, state, store
 from .opendata import catalog, downloads, dumps
 from .ops import admin, history, meta
-from .pages import landing, resources, search
+from .pages import landing, ontology_doc, pagecache, resources, search
 from .sparql import completions, endpoint
 from .sparql.service import BYTE_LIMIT_HEADER, ROW_LIMIT_HEADER, TRUNCATED_HEADER
 from .wsgi.bodytimeout import BodyDeadline
@@ -40,6 +45,8 @@ BLUEPRINTS = (
     completions.bp,
     resources.bp,
 )
+#: The modules whose ``init_app`` gives the app its part of the per-process state.
+STATEFUL = (store, published, ratelimit, search, pagecache, landing, ontology_doc)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
@@ -78,7 +85,7 @@ def cache_control(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Wire what the app needs: limits, error handlers, CORS, blueprints."""
+    """Wire what the app needs: limits, error handlers, its state, CORS, blueprints."""
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
     app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["BODY_TIMEOUT"])  # type: ignore[method-assign]
@@ -86,8 +93,9 @@ def init_app(app: Flask) -> None:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     errors.init_app(app)
-    ratelimit.init_app(app)
-    search.init_app(app)
+    state.init_app(app)
+    for module in STATEFUL:
+        module.init_app(app)
     app.after_request(cors)
     app.after_request(cache_control)
     for blueprint in BLUEPRINTS:

@@ -1,5 +1,8 @@
 """The one place where errors become HTTP responses: a status per class, a message per key.
 
+The refusals only an HTTP request meets (protocol, policy, rate limit, admin token) are
+defined here too; the data side's errors come from ``graph/errors.py``.
+
 Errors are written as the client asked: JSON when it prefers JSON, plain text otherwise
 (the query page renders its own). Messages are French unless the client prefers English.
 """
@@ -13,23 +16,18 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from cls_kg.graph.errors import (
-    AdminDisabled,
     ClsKgError,
     FederationError,
     MemoryLimitExceeded,
     NoBuildError,
     NotAcceptable,
-    NotAuthorised,
-    ProtocolError,
-    QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
-    RateLimited,
+    RequestRefused,
     ResultTooLarge,
     StoreBusy,
     StoreError,
     StoreUnavailable,
-    UnsupportedMediaType,
     UploadRefused,
     VersionNotFound,
 )
@@ -37,6 +35,39 @@ from cls_kg.graph.results import FORMATS
 
 from .messages import MESSAGES, language, say
 from .negotiation import error_format
+
+# --- Refusals of HTTP requests alone (the data side's errors are in graph/errors.py) ----------
+
+
+class ProtocolError(RequestRefused):
+    """The request does not follow the SPARQL 1.1 Protocol (missing or repeated parameters ...)."""
+
+
+class UnsupportedMediaType(ProtocolError):
+    """A POST body in a media type the query operation does not take."""
+
+
+class QueryRefused(RequestRefused):
+    """A well-formed request the endpoint refuses by policy: updates, SERVICE outside the list."""
+
+
+class RateLimited(RequestRefused):
+    """The client sent too many requests; ``detail`` is how many seconds to wait."""
+
+
+class AdminDisabled(RequestRefused):
+    """No admin token is configured: the admin API is off."""
+
+    def __init__(self) -> None:
+        super().__init__("admin-disabled")
+
+
+class NotAuthorised(RequestRefused):
+    """The admin request has no bearer token, or not the configured one."""
+
+    def __init__(self) -> None:
+        super().__init__("admin-unauthorised")
+
 
 #: Error class -> HTTP status; the nearest class in the error's MRO decides.
 STATUS: dict[type[ClsKgError], int] = {

@@ -1,20 +1,24 @@
 """What the served version carries besides its store: the manifest and the dumps folder.
 
-Read once per version (``store.served()`` gives a key that changes with the version). On the
-remote backend the manifest is the one pushed to the store, and the dumps are served
-when this host has that version's folder (built here, or copied from the build host).
+Read once per version and app (``store.served()`` gives a key that changes with the version;
+the app keeps the last ``Published.SIZE``). On the remote backend the manifest is the one
+pushed to the store, and the dumps are served when this host has that version's folder
+(built here, or copied from the build host).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+from flask import Flask
 
 from cls_kg.graph.datadir import VersionFolder
 
+from . import state
 from .store import Served, served
 
 
@@ -45,7 +49,6 @@ class Version:
         return datetime.fromtimestamp(self.folder.stat().st_mtime).astimezone()
 
 
-@lru_cache(maxsize=8)
 def read_version(now: Served) -> Version:
     """The dumps a version's manifest lists, in its folder (its key is the cache key)."""
     folder, manifest = now.folder, now.manifest
@@ -59,6 +62,18 @@ def read_version(now: Served) -> Version:
     return Version(folder, dict(manifest), dumps)
 
 
+class Published(state.Recent[Served, Version]):
+    """The versions an app served last, read once each."""
+
+    NAME: ClassVar[str] = "published"
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its table of versions read."""
+    state.register(app, Published())
+
+
 def current() -> Version:
     """The version served now."""
-    return read_version(served())
+    now = served()
+    return state.of(Published).get(now, partial(read_version, now))

@@ -15,19 +15,22 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
-from cls_kg.graph.errors import RateLimited
+from . import state
+from .errors import RateLimited
 
-EXTENSION = "cls_kg.ratelimit"
 MAX_CLIENTS = 10_000  # past this many addresses, forget those whose bucket is full again
 #: Endpoints never limited: what load balancers and monitors poll, and static files.
 EXEMPT = frozenset({"meta.health", "meta.healthz", "meta.readyz", "static"})
 
 
 class TokenBuckets:
-    """One bucket per client: ``per_minute`` tokens, refilled continuously."""
+    """One bucket per client: ``per_minute`` tokens, refilled continuously (one table per app)."""
+
+    NAME: ClassVar[str] = "ratelimit"
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.capacity, self.rate, self.clock = float(per_minute), per_minute / 60.0, clock
@@ -59,7 +62,7 @@ class TokenBuckets:
 
 def limit() -> None:
     """Before a request: refuse it when its client is over the limit (checked once)."""
-    buckets: TokenBuckets | None = current_app.extensions.get(EXTENSION)
+    buckets = state.find(TokenBuckets)
     if buckets is None or request.endpoint in EXEMPT or g.get("rate_limited"):
         return
     g.rate_limited = True
@@ -72,5 +75,5 @@ def init_app(app: Flask) -> None:
     """Give the app its buckets, unless RATE_LIMIT is 0, and check every request."""
     per_minute = app.config["RATE_LIMIT"]
     if per_minute > 0:
-        app.extensions[EXTENSION] = TokenBuckets(per_minute)
+        state.register(app, TokenBuckets(per_minute))
         app.before_request(limit)

@@ -10,6 +10,9 @@ Two backends, chosen by configuration (``STORE_URL``), from the ``BACKENDS`` tab
 Both apply the safety rules of ``policy.py`` to clients' queries (``worker.UserQuery``), and
 cap their results at ``MAX_RESULT_BYTES``; on the embedded store, a client's queries also
 take their fair share of the workers (``fairness.py``), by the address of the request.
+
+The app owns its backend (``init_app``, ``state.py``): the embedded one's query pools,
+version lookups and manifests belong to one app, and ``state.close(app)`` stops its pools.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, current_app, has_request_context, request
 
@@ -30,8 +33,9 @@ from cls_kg.graph.remote import RemoteConfig, RemoteStore
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import OxigraphStore, QueryRequest, Row, Store
 
-from ..sparql.pool import POOLS, Lanes, WorkerPool
+from ..sparql.pool import Lanes, Pools, WorkerPool
 from ..sparql.worker import Call, UserQuery
+from . import state
 
 
 class PooledStore(Store):
@@ -101,9 +105,6 @@ class Versions:
         return version
 
 
-VERSIONS = Versions()
-
-
 def capped(request: QueryRequest, byte_limit: int | None) -> QueryRequest:
     """The request under the service's byte cap, unless it has a tighter one."""
     if byte_limit is None or (request.byte_limit is not None and request.byte_limit < byte_limit):
@@ -165,14 +166,15 @@ class Served:
     manifest: Mapping[str, Any] = field(compare=False)
 
 
-@lru_cache(maxsize=8)
 def read_manifest(folder: Path) -> Mapping[str, Any]:
     """The manifest of a version folder (a new build is a new folder)."""
     return VersionFolder(folder).manifest()
 
 
 class Backend(ABC):
-    """Where the served dataset lives."""
+    """Where the served dataset lives; one per app, with what it keeps (its state)."""
+
+    NAME: ClassVar[str] = "store"
 
     @abstractmethod
     def store(self, config: Mapping[str, Any]) -> Store:
@@ -182,16 +184,28 @@ class Backend(ABC):
     def served(self, config: Mapping[str, Any]) -> Served:
         """The version served now."""
 
+    @abstractmethod
+    def close(self) -> None:
+        """Release what this backend started (the app's ``state.close``)."""
+
 
 class Embedded(Backend):
     """The version ``current`` points at, in worker processes holding the embedded store."""
 
+    #: Manifests kept (a new build is a new folder).
+    MANIFESTS = 8
+
+    def __init__(self) -> None:
+        self.versions = Versions()
+        self.pools = Pools()
+        self.manifests: state.Recent[Path, Mapping[str, Any]] = state.Recent(self.MANIFESTS)
+
     def store(self, config: Mapping[str, Any]) -> Store:
         """The pooled store of the current version."""
-        version = VERSIONS.get(config["DATA_DIR"])
+        version = self.versions.get(config["DATA_DIR"])
         opener = partial(OxigraphStore.open_read_only, VersionFolder(version).store)
         lanes = Lanes.from_config(config)
-        pool = POOLS.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"], lanes)
+        pool = self.pools.get(config["DATA_DIR"], version, opener, config["QUERY_WORKERS"], lanes)
         return PooledStore(
             pool,
             config["QUERY_TIMEOUT"],
@@ -202,8 +216,14 @@ class Embedded(Backend):
 
     def served(self, config: Mapping[str, Any]) -> Served:
         """The folder ``current`` points at, and its manifest."""
-        folder = VERSIONS.get(config["DATA_DIR"])
-        return Served(str(folder), folder, read_manifest(folder))
+        folder = self.versions.get(config["DATA_DIR"])
+        return Served(
+            str(folder), folder, self.manifests.get(folder, partial(read_manifest, folder))
+        )
+
+    def close(self) -> None:
+        """Stop the query processes of this app."""
+        self.pools.close()
 
 
 def remote_config(config: Mapping[str, Any]) -> RemoteConfig:
@@ -243,9 +263,14 @@ class Remote(Backend):
         key = f"{remote.config.query_url}#{publication.version}"  # one per store and version
         return Served(key, folder, publication.manifest)
 
+    def close(self) -> None:
+        """Forget the stores (they hold no connection between requests)."""
+        with self.lock:
+            self.stores.clear()
+
 
 #: Backend name -> backend; ``backend_name`` picks one from the configuration.
-BACKENDS: dict[str, Backend] = {"embedded": Embedded(), "remote": Remote()}
+BACKENDS: dict[str, type[Backend]] = {"embedded": Embedded, "remote": Remote}
 
 
 def backend_name(config: Mapping[str, Any]) -> str:
@@ -253,16 +278,24 @@ def backend_name(config: Mapping[str, Any]) -> str:
     return "remote" if config.get("STORE_URL") else "embedded"
 
 
+def init_app(app: Flask) -> None:
+    """Give the app its backend (no process starts before the first query, or ``warm``)."""
+    state.register(app, BACKENDS[backend_name(app.config)]())
+
+
+def backend() -> Backend:
+    """The backend of the current app."""
+    return state.of(Backend)  # type: ignore[type-abstract]  # its subclasses: mypy issue 4717
+
+
 def get_store() -> Store:
     """The store of the current app, on the version served now."""
-    config = current_app.config
-    return BACKENDS[backend_name(config)].store(config)
+    return backend().store(current_app.config)
 
 
 def served() -> Served:
     """The version the current app serves now."""
-    config = current_app.config
-    return BACKENDS[backend_name(config)].served(config)
+    return backend().served(current_app.config)
 
 
 def warm(app: Flask) -> None:

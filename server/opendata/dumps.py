@@ -38,6 +38,7 @@ DUMP_TYPES: dict[str, tuple[str, str]] = {
 COMPRESSED = (".gz",)  # dumps served as they are, never compressed again
 UNKNOWN = ("application/octet-stream", "BIN")
 MAX_AGE = 3600  # seconds a client may reuse a dump before asking again (then 304)
+#: One per process, not per app: the partial file of a copy is named after the process.
 LOCK = threading.Lock()
 
 

@@ -20,10 +20,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from cls_kg.graph import jobs
-from cls_kg.graph.errors import AdminDisabled, NotAuthorised, UploadRefused
+from cls_kg.graph.errors import UploadRefused
 from cls_kg.graph.ingest import Upload, roll_back
 from cls_kg.graph.reports import report_folder
 
+from ..core.errors import AdminDisabled, NotAuthorised
 from ..core.messages import language
 from ..pages.render import href
 

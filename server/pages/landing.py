@@ -6,13 +6,12 @@ the notation of a concept of its scheme; an unknown value filters nothing.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, ClassVar
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -20,7 +19,7 @@ from cls_kg.graph import geometry
 from cls_kg.graph.coverage import YEARS
 from cls_kg.graph.store import Row, Store
 
-from ..core import published, ratelimit
+from ..core import published, ratelimit, state
 from ..core.messages import language, remember_language
 from ..core.store import get_store, served
 from . import charts, maps, pagecache, render
@@ -32,9 +31,6 @@ bp.before_request(ratelimit.limit)
 bp.after_request(remember_language)
 
 FACETS = ("status", "theme", "kind")
-FIGURES_KEPT = 64  # maps and charts kept per process (version, year, language, script root)
-FIGURES: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-FIGURES_LOCK = threading.Lock()
 COUNTS = ("contracts", "territories", "signatories", "axes", "actions", "declaredActions")
 
 
@@ -56,6 +52,18 @@ class ContractLine:
     status: Value | None
     generation: str
     period: str
+
+
+class Figures(state.Recent[tuple[Any, ...], dict[str, Any]]):
+    """The maps and charts an app made last, by version, year, language and script root."""
+
+    NAME: ClassVar[str] = "landing"
+    SIZE: ClassVar[int] = 64
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its table of figures made."""
+    state.register(app, Figures())
 
 
 def number(row: Row, name: str) -> int:
@@ -167,15 +175,7 @@ def figures(store: Store, lang: str) -> dict[str, Any]:
     version, year, language and script root (the contract filters do not change them)."""
     when = maps.chosen_year(request.args.get("annee"))
     key = (served().key, when, lang, request.script_root)
-    with FIGURES_LOCK:
-        found = FIGURES.get(key)
-    if found is None:
-        found = make_figures(store, lang, when)
-        with FIGURES_LOCK:
-            FIGURES[key] = found
-            while len(FIGURES) > FIGURES_KEPT:
-                FIGURES.popitem(last=False)
-    return found
+    return state.of(Figures).get(key, partial(make_figures, store, lang, when))
 
 
 def make_figures(store: Store, lang: str, when: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The ontology and its shapes as HTML documentation, one section per class and property.
 
 Both documents are whole named graphs, read once per published version through the Store
-interface (``queries/graph.rq``) and kept as rdflib graphs. Each class and property says
+interface (``queries/graph.rq``) and kept as rdflib graphs by the app (``Kept``, with the
+documentations made from them). Each class and property says
 its labels, definition, super-terms, domain and range, and the SHACL shapes that constrain
 it (node shapes that target a class or require it with ``sh:class``, property shapes whose
 path is the property); each links to its section of ``/def/shapes``.
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import ClassVar
 
-from flask import render_template, request
+from flask import Flask, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from cls_kg.graph.namespaces import CLS, ONTOLOGY_IRI
 
+from ..core import state
 from ..core.messages import language
 from ..core.store import get_store, served
 from . import describe, render
@@ -53,13 +55,36 @@ FACTS: tuple[tuple[str, URIRef, bool], ...] = (
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
-@lru_cache(maxsize=8)
-def graph_at(version: str, iri: str) -> Graph:
-    """A named graph of a published version (the version is the cache key)."""
+class Kept:
+    """What an app keeps of the documents: named graphs by version, and the documentations
+    made of them (by version, language and script root)."""
+
+    NAME: ClassVar[str] = "ontology_doc"
+    GRAPHS, DOCUMENTATIONS = 8, 16
+
+    def __init__(self) -> None:
+        self.graphs: state.Recent[tuple[str, str], Graph] = state.Recent(self.GRAPHS)
+        self.documentations: state.Recent[tuple[str, ...], Documentation] = state.Recent(
+            self.DOCUMENTATIONS
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its table of documents kept."""
+    state.register(app, Kept())
+
+
+def read_graph(iri: str) -> Graph:
+    """A named graph of the version served now, read through the store."""
     graph = Graph()
     for triple in describe.triples_of(describe.rdf_answer(get_store(), iri, "ntriples", True)):
         graph.add(triple)
     return graph
+
+
+def graph_at(version: str, iri: str) -> Graph:
+    """A named graph of a published version (read once per version)."""
+    return state.of(Kept).graphs.get((version, iri), lambda: read_graph(iri))
 
 
 def named_graph(iri: str) -> Graph:
@@ -229,9 +254,15 @@ def documentation(
     )
 
 
-@lru_cache(maxsize=16)
 def documentation_at(version: str, iri: str, lang: str, script_root: str) -> Documentation:
-    """The documentation of a version's ontology in ``lang`` (the inputs are the cache key)."""
+    """The documentation of a version's ontology in ``lang``, made once per version, language
+    and script root."""
+    key = (version, iri, lang, script_root)
+    return state.of(Kept).documentations.get(key, lambda: make_documentation(version, iri, lang))
+
+
+def make_documentation(version: str, iri: str, lang: str) -> Documentation:
+    """The documentation of a version's ontology in ``lang``, made."""
     graph = graph_at(version, iri)
     unlabelled = {
         o for o in graph.objects() if isinstance(o, URIRef) and (o, None, None) not in graph

@@ -19,9 +19,10 @@ kept. What each request adds (rate limiting before, CORS, ``Cache-Control`` and 
 language cookie after) is done by the app's hooks on every answer, hit or miss. ``HEAD``
 shares the ``GET`` entry: the view makes the same answer, the server drops the body.
 
-Bounded by ``PAGE_CACHE_BYTES`` per web process: bodies, headers and keys, plus a fixed
-overhead per entry (so the number of entries is bounded too); an answer larger than a
-quarter of the budget is not kept. 0 disables the cache.
+Bounded by ``PAGE_CACHE_BYTES`` per app (one app per web process): bodies, headers and keys,
+plus a fixed overhead per entry (so the number of entries is bounded too); an answer larger
+than a quarter of the budget is not kept. 0 disables the cache. The app owns its cache
+(``init_app``, ``core/state.py``).
 """
 
 from __future__ import annotations
@@ -30,21 +31,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from flask import Flask, Response, current_app, request
 
+from ..core import state
 from ..core.messages import language
 from ..core.store import served
 
-EXTENSION = "cls_kg.pagecache"
 #: Statuses whose answers are kept: pages, and the pages of unknown resources.
 KEPT = (200, 404)
 #: Bytes counted per entry beyond its strings (objects, table slot): bounds the entry count.
 OVERHEAD = 512
 #: Largest share of the budget one answer may take.
 LARGEST_SHARE = 4
-#: Guards the creation of an app's cache (the app itself is shared by its threads).
-CREATING = threading.Lock()
 
 #: The WSGI variables the URL root, path and query string of a request are made of.
 URL_PARTS = (
@@ -93,6 +93,8 @@ class Entry:
 class PageCache:
     """Entries by key, least recently used first, within ``budget`` bytes."""
 
+    NAME: ClassVar[str] = "pagecache"
+
     def __init__(self, budget: int) -> None:
         self.budget, self.used = budget, 0
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
@@ -129,17 +131,16 @@ class PageCache:
         return len(self.entries)
 
 
-def cache_of(app: Flask) -> PageCache | None:
-    """The app's page cache, made on first use; None when PAGE_CACHE_BYTES is 0."""
-    found: PageCache | None = app.extensions.get(EXTENSION)
-    if found is not None:
-        return found
+def init_app(app: Flask) -> None:
+    """Give the app its page cache, unless PAGE_CACHE_BYTES is 0."""
     budget = app.config["PAGE_CACHE_BYTES"]
-    if budget <= 0:
-        return None
-    with CREATING:
-        cache: PageCache = app.extensions.setdefault(EXTENSION, PageCache(budget))
-    return cache
+    if budget > 0:
+        state.register(app, PageCache(budget))
+
+
+def cache_of(app: Flask) -> PageCache | None:
+    """The app's page cache; None when PAGE_CACHE_BYTES is 0."""
+    return state.find(PageCache, app)
 
 
 def request_key() -> Key:

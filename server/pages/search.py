@@ -8,9 +8,9 @@ JSON (``?format=json|html`` wins over ``Accept``) and renders. JSON shape (READM
 ``pages``, ``results`` of ``iri``, ``url``, ``label``, ``context``, ``score``) and
 ``facets`` (per filter: ``value``, ``label``, ``count``, ``selected``).
 
-State: the app owns one ``Indexes`` (``init_app``), which keeps the index of the version
-served (reopened when ``current`` changes, like the store); each request reads through a
-connection of its own, closed when the app context ends.
+State: the app owns one ``Indexes`` (``init_app``, ``core/state.py``), which keeps the index
+of the version served (reopened when ``current`` changes, like the store); each request reads
+through a connection of its own, closed when the app context ends.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, g, render_template, request
 
 from cls_kg.graph.datadir import VersionFolder
 from cls_kg.graph.search import FILE
@@ -36,7 +36,7 @@ from cls_kg.graph.search.reader import (
     Results,
 )
 
-from ..core import ratelimit
+from ..core import ratelimit, state
 from ..core.messages import language, remember_language, say
 from ..core.store import served
 from . import pagecache, render
@@ -45,7 +45,6 @@ bp = Blueprint("search", __name__)
 bp.before_request(ratelimit.limit)
 bp.after_request(remember_language)
 
-EXTENSION = "cls_kg.search"
 CONNECTION = "cls_kg_search_db"
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html"
@@ -57,6 +56,8 @@ MAX_VALUE = 64
 
 class Indexes:
     """The search index of the version served, opened once per version."""
+
+    NAME: ClassVar[str] = "search"
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -74,7 +75,7 @@ class Indexes:
 
 def init_app(app: Flask) -> None:
     """Give the app its indexes and close each request's connection when it ends."""
-    app.extensions[EXTENSION] = Indexes()
+    state.register(app, Indexes())
     app.teardown_appcontext(close)
 
 
@@ -87,7 +88,7 @@ def close(_error: BaseException | None = None) -> None:
 
 def run(query: Query) -> Results:
     """The query run on the index of the version served."""
-    index: Index = current_app.extensions[EXTENSION].get()
+    index = state.of(Indexes).get()
     if CONNECTION not in g:
         setattr(g, CONNECTION, index.connect())
     db: sqlite3.Connection = g.get(CONNECTION)

@@ -26,7 +26,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from cls_kg.graph.errors import RateLimited, StoreBusy
+from cls_kg.graph.errors import StoreBusy
+
+from ..core.errors import RateLimited
 
 #: How long a client stays heavy after its last long query.
 HEAVY_SECONDS = 60.0

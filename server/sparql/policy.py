@@ -30,8 +30,10 @@ from typing import Any
 from flask import current_app, request
 
 from cls_kg.graph import sparql_text
-from cls_kg.graph.errors import ProtocolError, QueryRefused, QuerySyntaxError
+from cls_kg.graph.errors import QuerySyntaxError
 from cls_kg.graph.sparql_text import Reading, Shape, Token
+
+from ..core.errors import ProtocolError, QueryRefused
 
 #: Deepest nesting of brackets a query may have: Oxigraph's parser recurses, and about
 #: 10,000 levels overflow the query process's stack (measured with pyoxigraph 0.5).

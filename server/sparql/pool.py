@@ -89,6 +89,10 @@ REAP_SECONDS = 1.0
 READY_JOB = worker.Call("ask", ("ASK {}",))
 READY_SECONDS = 60.0
 
+#: How long closing an app's pools waits for busy workers to come back (those still busy
+#: then are daemon processes: they end with the web process).
+CLOSE_SECONDS = 5.0
+
 log = logging.getLogger(__name__)
 
 
@@ -410,14 +414,21 @@ class WorkerPool:
         except StoreError:
             return False
 
-    def close(self) -> None:
-        """Stop every worker, waiting for busy ones to come back first."""
+    def close(self, timeout: float | None = None) -> None:
+        """Stop every worker, waiting for busy ones to come back first (at most ``timeout``
+        seconds in all when given)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         for _ in range(self.size):
-            self.idle.get().stop()
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                self.idle.get(left).stop()
+            except queue.Empty:
+                return
 
 
 class Pools:
-    """The pools of this process, one per data folder; a new build there gets a new pool."""
+    """The pools of one app in this process, one per data folder; a new build there gets a
+    new pool. The app owns it (``store.Embedded``) and closes it with ``close``."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -446,5 +457,11 @@ class Pools:
             threading.Thread(target=known[1].close, daemon=True).start()
         return pool
 
-
-POOLS = Pools()
+    def close(self) -> None:
+        """Stop the pools this process started (a forked process leaves its parent's alone:
+        their pipes are the parent's)."""
+        with self.lock:
+            mine = [pool for (pid, _), (_, pool) in self.pools.items() if pid == os.getpid()]
+            self.pools.clear()
+        for pool in mine:
+            pool.close(CLOSE_SECONDS)

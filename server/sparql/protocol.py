@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from cls_kg.graph.errors import ProtocolError, QueryRefused, UnsupportedMediaType
 from cls_kg.graph.store import Dataset
+
+from ..core.errors import ProtocolError, QueryRefused, UnsupportedMediaType
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 
 from flask import Response, current_app, request
 
-from cls_kg.graph.errors import NotAcceptable, ProtocolError
+from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import Answer
 from cls_kg.graph.store import QueryRequest
 
+from ..core.errors import ProtocolError
 from ..core.negotiation import media_type
 from ..core.store import get_store
 from . import policy

@@ -1,7 +1,8 @@
 """Serving in production: gunicorn, several web processes, each with its query workers.
 
 Each gunicorn worker process builds its own app (no preloading: the query pools must start
-after the fork) and warms its pool before taking requests.
+after the fork), warms its pool before taking requests, and closes the app's state as it
+exits (``core/state.py``).
 
 Concurrency per web process (defaults: 2 web processes, ``QUERY_WORKERS=4``,
 ``QUERY_LONG_SLOTS=1``, ``QUERY_LIGHT_SECONDS=0.5``; see ``pool.py`` for the two lanes):
@@ -37,6 +38,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from .. import create_app
+from ..core import state
 from ..core.store import warm
 
 MAX_REQUEST_LINE = 8190  # gunicorn's ceiling: long GET queries
@@ -75,6 +77,14 @@ def post_worker_init(worker: Any) -> None:
     warm(worker.wsgi)
 
 
+def worker_exit(server: Any, worker: Any) -> None:
+    """gunicorn hook: stop the query workers of a web process as it exits (the master calls
+    it too, for a worker it reaped: that one has no app here)."""
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, Flask):
+        state.close(app)
+
+
 def options(host: str, port: int, workers: int, threads: int, timeout: float) -> dict[str, Any]:
     """gunicorn's settings for the service."""
     return {
@@ -85,6 +95,7 @@ def options(host: str, port: int, workers: int, threads: int, timeout: float) ->
         "timeout": int(timeout) + 30,  # a query is stopped first, by its own deadline
         "limit_request_line": MAX_REQUEST_LINE,
         "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
         "accesslog": "-",
         "control_socket_disable": True,  # gunicorn >= 24 opens one in $HOME otherwise
     }

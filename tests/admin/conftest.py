@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse
 from cls_kg.graph.spreadsheet.tables import Book
 from cls_kg.graph.spreadsheet.workbook import write as write_workbook
 from cls_kg.server import create_app
+from cls_kg.server.core import state
 
 DATA = Path(__file__).resolve().parent.parent / "spreadsheet" / "data"
 FILLED_CSV = DATA / "filled"
@@ -44,7 +45,9 @@ def app_on(data_dir: Path, **settings: Any) -> Flask:
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[FlaskClient]:
     """A client of an app with the admin API on."""
-    yield app_on(data_dir).test_client()
+    app = app_on(data_dir)
+    yield app.test_client()
+    state.close(app)
 
 
 def fill_template(path: Path, tables: Path = FILLED_CSV) -> Path:

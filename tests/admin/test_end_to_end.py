@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from cls_kg.cli import main
 from cls_kg.graph.datadir import current_version
 from cls_kg.graph.history import publication_of
-from cls_kg.server.core.store import VERSIONS
+from cls_kg.server.core.store import Versions
 
 from .conftest import AUTH, app_on, fill_template, outcome
 
@@ -53,7 +53,7 @@ def test_template_to_published_contract(data_dir: Path, tmp_path: Path) -> None:
     version = response.get_json()["version"]
     assert current_version(data_dir).name == version != before
 
-    time.sleep(VERSIONS.TTL)  # the server picks up a new version within a second
+    time.sleep(Versions.TTL)  # the server picks up a new version within a second
     assert ask(client, ASK)
     assert ask(client, HISTORY)
     page = client.get("/id/contract/val-d-exemple-2024-2028", headers={"Accept": "text/html"})
@@ -71,7 +71,7 @@ def test_template_to_published_contract(data_dir: Path, tmp_path: Path) -> None:
 
     assert main(["rollback", "--data-dir", str(data_dir)]) == 0
     assert current_version(data_dir).name == before
-    time.sleep(VERSIONS.TTL)
+    time.sleep(Versions.TTL)
     assert not ask(client, ASK)
     assert main(["rollback", version, "--data-dir", str(data_dir)]) == 0
     assert main(["rollback", "0000000000000000", "--data-dir", str(data_dir)]) == 2

@@ -11,9 +11,10 @@ from rdflib.compare import isomorphic
 
 from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.datadir import current_version
-from cls_kg.graph.errors import ConfigError, SourceError, ValidationFailed
+from cls_kg.graph.errors import ConfigError, SourceError
 from cls_kg.graph.sources import RECORDS_DIR, SourceSet, default_sources
 from cls_kg.graph.store import OxigraphStore
+from cls_kg.graph.validation import ValidationFailed
 
 
 def dump_graphs(version: Path) -> dict[str, Graph]:

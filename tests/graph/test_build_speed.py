@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 
 from cls_kg.graph.build import STEPS, BuildResult, Loaded, build, load_sources
 from cls_kg.graph.datadir import REFERENCE_CACHE as CACHE
-from cls_kg.graph.errors import SourceError, ValidationFailed
+from cls_kg.graph.errors import SourceError
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.graph.reference.template import SCRATCH
 from cls_kg.graph.sources import (
@@ -27,6 +27,7 @@ from cls_kg.graph.sources import (
     parse_slow,
     read_source,
 )
+from cls_kg.graph.validation import ValidationFailed
 
 
 def rdflib_parse(path: Path) -> Graph:

@@ -6,7 +6,7 @@ The apps, the live servers and the data folder writer are those of ``tests/serve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from cls_kg.graph.namespaces import ONTOLOGY_IRI, VOCABULARIES_GRAPH, records_graph
 
 from ..conftest import REPO
-from ..server.conftest import LiveServer, app_with, serve_app, write_data_dir
+from ..server.conftest import LiveServer, app_with, closing, serve_app, write_data_dir
 
 __all__ = ["serve_app"]
 
@@ -66,9 +66,9 @@ def store_vocabularies(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def local_app(local_data_dir: Path) -> Flask:
+def local_app(local_data_dir: Path) -> Iterator[Flask]:
     """The app on the markup record, under the base http://localhost/."""
-    return app_with(local_data_dir, BASE_URI=LOCAL_BASE)
+    yield from closing(app_with(local_data_dir, BASE_URI=LOCAL_BASE))
 
 
 @pytest.fixture
@@ -78,9 +78,9 @@ def local(local_app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
-def pages_app(built_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def pages_app(built_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on the seed build (default base), with its own cache folder."""
-    return app_with(built_data_dir, CACHE_DIR=tmp_path_factory.mktemp("cache"))
+    yield from closing(app_with(built_data_dir, CACHE_DIR=tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from cls_kg.graph.errors import ConfigError
 from cls_kg.graph.namespaces import records_graph
 from cls_kg.server import create_app
-from cls_kg.server.core.store import VERSIONS
+from cls_kg.server.core.store import Versions
 from cls_kg.server.pages.pagecache import OVERHEAD, Entry, PageCache, cache_of
 
 from ..server.conftest import app_with, write_data_dir
@@ -167,7 +167,7 @@ def test_a_new_version_is_served_at_once(tmp_path: Path) -> None:
     assert "Avant" in client.get(THING, headers=HTML).text
     assert "Avant" in client.get(THING, headers=HTML).text
     add_version(folder, "second", "Après")
-    time.sleep(VERSIONS.TTL)  # the server picks up a new version within a second
+    time.sleep(Versions.TTL)  # the server picks up a new version within a second
     assert "Après" in client.get(THING, headers=HTML).text
 
 

@@ -13,7 +13,6 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.consistency import Consistency
-from cls_kg.graph.errors import ValidationFailed
 from cls_kg.graph.link import Linked, derived_graph, link, reference_context
 from cls_kg.graph.namespaces import CLS, DEFAULT_BASE, records_graph
 from cls_kg.graph.reference.divisions import Divisions
@@ -21,7 +20,7 @@ from cls_kg.graph.reference.rdf import dataset_iri
 from cls_kg.graph.reference.template import Template, on_scratch_copy
 from cls_kg.graph.sources import RECORDS_DIR, default_sources, parse_files
 from cls_kg.graph.store import OxigraphStore
-from cls_kg.graph.validation import validate
+from cls_kg.graph.validation import ValidationFailed, validate
 
 from .conftest import query
 

@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from cls_kg.server import create_app
+from cls_kg.server.core import state
 
 from ..conftest import SHARED
 from ..support.served import LiveServer
@@ -55,6 +56,12 @@ def app_with(data_dir: Path, **settings: Any) -> Flask:
     return create_app({**TEST_SETTINGS, "DATA_DIR": data_dir, **settings})
 
 
+def closing(app: Flask) -> Iterator[Flask]:
+    """A fixture's app, its query processes stopped when the fixture ends."""
+    yield app
+    state.close(app)
+
+
 @pytest.fixture(scope="session")
 def protocol_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The dataset of the W3C protocol tests: data1-3 in named graphs, plus one IRI graph."""
@@ -66,9 +73,9 @@ def protocol_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def protocol_app(protocol_data_dir: Path) -> Flask:
+def protocol_app(protocol_data_dir: Path) -> Iterator[Flask]:
     """The app on the protocol dataset."""
-    return app_with(protocol_data_dir)
+    yield from closing(app_with(protocol_data_dir))
 
 
 @pytest.fixture
@@ -78,9 +85,9 @@ def client(protocol_app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session")
-def seed_app(built_data_dir: Path) -> Flask:
+def seed_app(built_data_dir: Path) -> Iterator[Flask]:
     """The app on the seed build."""
-    return app_with(built_data_dir)
+    yield from closing(app_with(built_data_dir))
 
 
 @pytest.fixture(scope="session")

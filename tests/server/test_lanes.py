@@ -37,7 +37,7 @@ from cls_kg.server.sparql.pool import (
 )
 from cls_kg.server.sparql.worker import Call, Job, UserQuery
 
-from .conftest import app_with, write_data_dir
+from .conftest import app_with, closing, write_data_dir
 from .test_safety import PATHOLOGICAL
 
 LIGHT = 0.2  # seconds before a query is long, in these tests
@@ -199,6 +199,11 @@ def test_idle_workers_are_last_in_first_out_with_fresh_ones_at_the_bottom() -> N
         idle.get(timeout=0.05)
 
 
+@pytest.mark.skipif(
+    os.getpriority(os.PRIO_PROCESS, 0) >= MEDIUM_PRIORITY,
+    reason="the tests run at or below medium priority (e.g. under `nice`): no worker can be "
+    "told apart by its niceness",
+)
 def test_a_query_past_the_early_mark_runs_at_medium_priority_without_becoming_long(
     pool: WorkerPool,
 ) -> None:
@@ -240,11 +245,13 @@ def test_the_deadline_still_wins_over_the_light_threshold(protocol_data_dir: Pat
 
 
 @pytest.fixture(scope="module")
-def lanes_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def lanes_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app on a data folder of its own (its own pool), with short lanes."""
     data = b"<http://example.org/s> <http://example.org/p> 1 ."
     folder = write_data_dir(tmp_path_factory.mktemp("lanes"), {"http://example.org/g": data})
-    return app_with(folder, QUERY_WORKERS=2, QUERY_LIGHT_SECONDS=LIGHT, QUERY_TIMEOUT=3.0)
+    yield from closing(
+        app_with(folder, QUERY_WORKERS=2, QUERY_LIGHT_SECONDS=LIGHT, QUERY_TIMEOUT=3.0)
+    )
 
 
 def test_http_503_with_retry_after_and_message(lanes_app: Flask) -> None:

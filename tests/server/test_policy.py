@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cls_kg.graph.errors import ProtocolError, QueryRefused, QuerySyntaxError
+from cls_kg.graph.errors import QuerySyntaxError
+from cls_kg.server.core.errors import ProtocolError, QueryRefused
 from cls_kg.server.sparql.policy import MAX_DEPTH, check, explain, mentions_service, service_targets
 
 ALLOWED = ("https://query.example/sparql",)

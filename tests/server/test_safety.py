@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cls_kg.graph.errors import RateLimited
+from cls_kg.server.core.errors import RateLimited
 from cls_kg.server.core.ratelimit import TokenBuckets
 
 from .conftest import Listener, LiveServer, app_with
