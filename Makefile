@@ -53,19 +53,20 @@ nginx:
 
 install: $(STAMP)
 
-# Benchmarks print figures; they are not part of `make test`.
+# Benchmarks print figures; they are not part of `make test`. bench/ is a package run from the
+# checkout (`python -m`): the national ones import the generator of tests/support/national.py.
 bench-sparql: $(STAMP)
-	$(BIN)/python bench/sparql_overhead.py
+	$(BIN)/python -m bench.sparql_overhead
 
 bench-pages: $(STAMP)
-	$(BIN)/python bench/pages.py
+	$(BIN)/python -m bench.pages
 
 # Search on the national graph of `make bench` (generated and built once, then reused).
 bench-search: $(STAMP)
-	$(BIN)/python bench/search.py
+	$(BIN)/python -m bench.search
 
 bench-throughput: $(STAMP)
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python -m bench.throughput
 
 # The remote-store tests on Virtuoso Open Source (Debian's package, installed when missing):
 # slower than `make test` (a database per dataset), so a target of its own.
@@ -78,10 +79,10 @@ test-virtuoso: $(STAMP)
 
 # National scale: a generated graph of 600 contracts with the full reference data.
 bench: $(STAMP)
-	$(BIN)/python bench/national/bench.py
+	$(BIN)/python -m bench.national.bench
 
 soak: $(STAMP)
-	$(BIN)/python bench/national/soak.py $(if $(MINUTES),--minutes $(MINUTES))
+	$(BIN)/python -m bench.national.soak $(if $(MINUTES),--minutes $(MINUTES))
 
 # A fresh Debian has python3 without venv/ensurepip: install python3-venv when it is missing.
 $(BIN)/python:

@@ -1,6 +1,6 @@
 """Search at national scale (``make bench-search``): index size and build time, p50/p95.
 
-Generates and builds the national graph of ``make bench`` (``bench/national/generate.py``,
+Generates and builds the national graph of ``make bench`` (``tests/support/national.py``,
 600 contracts, full reference data) into ``--data-dir`` unless a build is already there;
 writes the version's search index again (timed, so the figures are this code's); then runs
 a fixed mix of 60 queries (themes, places, organisations, action words, filters alone, one
@@ -8,7 +8,7 @@ kind paged, misses) in-process on the index and over HTTP on ``cls-kg serve``'s 
 (page cache off, so every answer is computed), and prints p50/p95. Target: p50 under 50 ms.
 Not a test.
 
-    python bench/search.py [--data-dir DIR] [--runs 3]
+    python -m bench.search [--data-dir DIR] [--runs 3]
 """
 
 from __future__ import annotations
@@ -18,17 +18,12 @@ import os
 import random
 import shutil
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "national"))
-
-from common import Http, free_port, percentile, start_ours, stop, wait_for
-from generate import generate, write
-
+from bench.national.common import Http, free_port, percentile, start_ours, stop, wait_for
 from cls_kg.graph.build import build
 from cls_kg.graph.datadir import current_version
 from cls_kg.graph.reference import divisions
@@ -36,6 +31,7 @@ from cls_kg.graph.search import FOLDER, write_index
 from cls_kg.graph.search.reader import Index, Query
 from cls_kg.graph.sources import default_sources
 from cls_kg.graph.store import OxigraphStore
+from tests.support.national import generate, write
 
 TARGET_MS = 50
 DEFAULT_DIR = Path(tempfile.gettempdir()) / "cls-kg-bench-search"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +13,9 @@ import pytest
 from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.datadir import current_version
 from cls_kg.graph.store import OxigraphStore
+
+from .support import modules
+from .support.served import LiveServer, serving
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -24,17 +27,17 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 os.environ["CLS_KG_SEED_ONLY"] = "1"
 
 
-def national_generator() -> ModuleType:
-    """bench/national/generate.py (not a package), loaded once under one module name."""
-    if "national_generate" in sys.modules:
-        return sys.modules["national_generate"]
-    path = REPO / "bench" / "national" / "generate.py"
-    spec = importlib.util.spec_from_file_location("national_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["national_generate"] = module
-    spec.loader.exec_module(module)
-    return module
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when a file of the checkout was loaded twice (tests/support/modules.py)."""
+    plugins = session.config.pluginmanager.get_plugins()
+    loaded = [p for p in plugins if isinstance(p, ModuleType)]
+    loaded += [item.module for item in session.items if isinstance(item, pytest.Function)]
+    lines = modules.problems(REPO, loaded)
+    if not lines:
+        return
+    print("\nmodules loaded twice (tests/support/modules.py):", *lines, sep="\n", file=sys.stderr)
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +56,11 @@ def built_data_dir(seed_build: BuildResult) -> Path:
 def seed_store(built_data_dir: Path) -> OxigraphStore:
     """The seed build's store, opened read-only as the server opens it."""
     return OxigraphStore.open_read_only(current_version(built_data_dir) / "store")
+
+
+@pytest.fixture(scope="session")
+def served(built_data_dir: Path) -> Iterator[LiveServer]:
+    """The seed build served as deployed, ``cls-kg serve``'s gunicorn on loopback, for tests that
+    only read it (the hostile tests attack servers of their own: ``target``)."""
+    with serving(built_data_dir) as server:
+        yield server

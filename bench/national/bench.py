@@ -6,7 +6,7 @@ parse, link, validate, publish), then measures on loopback: the query mix throug
 same client; the same queries in rdflib's engine in a child process with a time cap per
 query; linked-data page throughput with 1, 2 and 4 clients; server start time and memory.
 
-    python bench/national/bench.py [--data-dir DIR] [--runs 5] [--rdflib-cap 10]
+    python -m bench.national.bench [--data-dir DIR] [--runs 5] [--rdflib-cap 10]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import (
+from bench.national.common import (
     HERE,
     REPO,
     Http,
@@ -39,11 +39,10 @@ from common import (
     tree_rss,
     wait_for,
 )
-from generate import generate, write
-
 from cls_kg.graph import build as b
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
+from tests.support.national import generate, write
 
 GIB = 1 << 30
 HEAVY_RATIO, PAGES_PER_S, BUILD_S, RSS_BYTES, START_S = 1.2, 300, 60, GIB, 3
@@ -95,9 +94,8 @@ def measure(ours: int, oxi: int, query: str, runs: int) -> tuple[list[float], li
 
 def rdflib_times(version: Path, cap: float) -> dict[str, str]:
     """rdflib's engine on the same dumps, in a child process (it needs much memory)."""
-    script = HERE / "rdflib_peer.py"
-    command = [sys.executable, str(script), str(version), str(cap)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    command = [sys.executable, "-m", "bench.national.rdflib_peer", str(version), str(cap)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO).stdout
     return dict(line.split("\t", 1) for line in output.splitlines() if "\t" in line)
 
 

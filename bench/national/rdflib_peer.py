@@ -2,7 +2,7 @@
 
 Prints ``name<TAB>milliseconds`` (or ``timeout`` / ``error``) per query of the mix.
 
-    python bench/national/rdflib_peer.py VERSION_DIR CAP_SECONDS
+    python -m bench.national.rdflib_peer VERSION_DIR CAP_SECONDS
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from rdflib import Dataset
 
-from bench import queries
+from bench.national.bench import queries
 
 
 class Cap(Exception):

@@ -18,13 +18,14 @@ few times a second; the light-query and page latency p50/p95 are printed per N (
 within a few hundred ms). The flood runs against a server with the default rate limit, as
 deployed (the mixed soak turns it off).
 
-    python bench/national/soak.py [--data-dir DIR | --seed-only] [--minutes 10] [--clients 6]
+    python -m bench.national.soak [--data-dir DIR | --seed-only] [--minutes 10] [--clients 6]
         [--flood 2,6,16] [--flood-seconds 60]
 
-Without ``--data-dir`` it generates the synthetic national records (``generate.py``) and
-builds them with the full reference data in a temporary folder (a few minutes); with
-``--seed-only`` it builds the shipped seed records instead (seconds). Pages include
-resources of the served data (contracts, territories ...), picked at random once.
+Without ``--data-dir`` it generates the synthetic national records
+(``tests/support/national.py``) and builds them with the full reference data in a temporary
+folder (a few minutes); with ``--seed-only`` it builds the shipped seed records instead
+(seconds). Pages include resources of the served data (contracts, territories ...), picked at
+random once.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from common import (
+from bench.national.common import (
     Http,
     free_port,
     percentile,
@@ -52,11 +53,10 @@ from common import (
     tree_rss,
     wait_for,
 )
-from generate import generate, write
-
 from cls_kg.graph.build import build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
+from tests.support.national import generate, write
 
 VALUES_10 = " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(10))
 PATHOLOGICAL = f"SELECT (COUNT(*) AS ?n) WHERE {{ {VALUES_10} }}"  # 10^10 rows: times out

@@ -19,7 +19,8 @@ from cls_kg.graph.shacl import Unsupported, evaluate, supported
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
-from ..conftest import TEST_DATA, national_generator
+from ..conftest import TEST_DATA
+from ..support import national
 
 SOURCES = default_sources()
 SHAPES = parse_files(SOURCES.shapes)
@@ -82,9 +83,8 @@ def test_seed_records_report_is_identical(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def national_sample(tmp_path_factory: pytest.TempPathFactory) -> Graph:
     """A dozen generated contracts (records and vocabularies, no reference data)."""
-    gen = national_generator()
     folder = tmp_path_factory.mktemp("national")
-    files = gen.write(gen.generate(divisions.load(), contracts=12), folder)
+    files = national.write(national.generate(divisions.load(), contracts=12), folder)
     return parse_files(files) + VOCABULARIES
 
 

@@ -8,11 +8,8 @@ answers a light query (``alive``).
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,18 +19,12 @@ from flask import Flask
 
 from ..pages.conftest import local_app, local_data_dir
 from ..remote.servers import OXIGRAPH, OxigraphServer, publish_data_dir
-from ..server.conftest import Listener, LiveServer, listener, serve_app
+from ..server.conftest import Listener, listener, serve_app
+from ..support.served import ENVIRONMENT, LIGHT_QUERY, LiveServer, free_port, serving, start
 
 __all__ = ["listener", "local_app", "local_data_dir", "serve_app"]
+__all__ += ["ENVIRONMENT", "LIGHT_QUERY", "LiveServer", "free_port", "serving", "start"]
 
-#: Settings of the servers under attack: a short timeout, no rate limit (tests send bursts).
-ENVIRONMENT = {
-    "CLS_KG_RATE_LIMIT": "0",
-    "CLS_KG_QUERY_TIMEOUT": "2",
-    "CLS_KG_QUERY_WORKERS": "2",
-    "CLS_KG_BODY_TIMEOUT": "2",
-}
-LIGHT_QUERY = "/sparql?query=ASK%7B%7D"
 #: What must never reach a client: tracebacks, source paths, interpreter internals.
 LEAKS = re.compile(
     rb"Traceback|File \"|site-packages|\.py\b|/work/|/tmp/|/root/|/home/|werkzeug\.|"
@@ -41,50 +32,11 @@ LEAKS = re.compile(
 )
 
 
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start(
-    data_dir: Path, workers: int = 2, **environment: str
-) -> tuple[subprocess.Popen[bytes], LiveServer]:
-    """``cls-kg serve``'s gunicorn on a free port, once it answers a light query."""
-    port = free_port()
-    code = (
-        "import sys, pathlib; from cls_kg.server.wsgi.serve import serve; "
-        "serve('127.0.0.1', int(sys.argv[1]), pathlib.Path(sys.argv[2]), None, int(sys.argv[3]))"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, str(port), str(data_dir), str(workers)],
-        env={**os.environ, **ENVIRONMENT, **environment},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = LiveServer(f"http://127.0.0.1:{port}")
-    answered = 0
-    for _ in range(400):  # until both web processes answer (a few answers in a row)
-        try:
-            answered = answered + 1 if server.request("GET", LIGHT_QUERY)[0] == 200 else 0
-        except OSError:
-            answered = 0
-            time.sleep(0.05)
-        if answered == 6:
-            return process, server
-    process.kill()
-    raise RuntimeError("the server did not start")
-
-
 @pytest.fixture(scope="session")
 def target(built_data_dir: Path) -> Iterator[LiveServer]:
     """The seed build served by gunicorn."""
-    process, server = start(built_data_dir)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(built_data_dir) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -98,10 +50,8 @@ def remote_target(
     store.start()
     try:
         publish_data_dir(built_data_dir, tmp_path_factory.mktemp("version"), store.config())
-        process, server = start(built_data_dir, CLS_KG_STORE_URL=store.query_url)
-        yield server
-        process.terminate()
-        process.wait(timeout=30)
+        with serving(built_data_dir, CLS_KG_STORE_URL=store.query_url) as server:
+            yield server
     finally:
         store.stop()
 

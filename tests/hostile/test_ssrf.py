@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from ..server.conftest import Listener, LiveServer, app_with, open_listener
-from .conftest import alive, assert_clean, start
+from .conftest import alive, assert_clean, serving
 
 SETTLE = 0.2  # a connection would arrive within this
 
@@ -328,10 +328,8 @@ def test_file_iris_are_never_read(served: LiveServer, tmp_path: Path, listener: 
 def allowing(built_data_dir: Path) -> Iterator[LiveServer]:
     """A server whose allow-list names endpoints that fail: a closed port and files."""
     allowlist = "http://127.0.0.1:1/sparql file:///etc/passwd file:///etc/nonexistent"
-    process, server = start(built_data_dir, CLS_KG_SERVICE_ALLOWLIST=allowlist)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(built_data_dir, CLS_KG_SERVICE_ALLOWLIST=allowlist) as server:
+        yield server
 
 
 #: What a failed SERVICE must not tell: errno texts, paths, file contents.

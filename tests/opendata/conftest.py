@@ -1,14 +1,14 @@
-"""Fixtures of the open-data tests: the seed build's tables, a generated national sample built
-with the full reference data, and the seed build served by gunicorn (``cls-kg serve``).
+"""Fixtures of the open-data tests: the seed build's tables and a generated national sample
+built with the full reference data (the seed build served by gunicorn is ``served``, in
+tests/conftest.py).
 
-The national sample comes from the generator of ``make bench`` (``bench/national/generate.py``)
+The national sample comes from the generator of ``make bench`` (``tests/support/national.py``)
 with ``NATIONAL_CONTRACTS`` contracts instead of 600: building the 600 contracts takes about a
 minute on the project's machine, the sample a few seconds, through the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,7 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..conftest import national_generator
-from ..hostile.conftest import start
-from ..server.conftest import LiveServer
+from ..support import national
 
 NATIONAL_CONTRACTS = 60
 TABLES = "tables"
@@ -29,9 +27,9 @@ TABLES = "tables"
 def national_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A generated national sample (``NATIONAL_CONTRACTS`` contracts over real territories),
     built with the full reference data."""
-    gen = national_generator()
     folder = tmp_path_factory.mktemp("national")
-    gen.write(gen.generate(divisions.load(), contracts=NATIONAL_CONTRACTS), folder / "records")
+    sample = national.generate(divisions.load(), contracts=NATIONAL_CONTRACTS)
+    national.write(sample, folder / "records")
     return build(folder / "data", sources=default_sources(folder / "records", folders=False))
 
 
@@ -45,12 +43,3 @@ def seed_tables(seed_build: BuildResult) -> Path:
 def national_tables(national_build: BuildResult) -> Path:
     """The tables folder of the national sample."""
     return national_build.path / TABLES
-
-
-@pytest.fixture(scope="session")
-def served(built_data_dir: Path) -> Iterator[LiveServer]:
-    """The seed build served as deployed: ``cls-kg serve``'s gunicorn on loopback."""
-    process, server = start(built_data_dir)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +17,6 @@ from cls_kg.graph.store import Store
 from cls_kg.server.pages import maps
 from cls_kg.server.pages.describe import fill
 
-from ..hostile.conftest import start
 from ..server.conftest import LiveServer
 from .conftest import HTML
 from .test_browser import CHROMIUM, DRIVER, By, WebDriver, browser, shot, wait_for
@@ -114,17 +111,8 @@ def test_territory_and_contract_pages_have_their_map(seed: FlaskClient) -> None:
     assert seed.get("/dumps/territories.geojson").status_code == 200
 
 
-@pytest.fixture(scope="module")
-def deployed(built_data_dir: Path) -> Iterator[LiveServer]:
-    """The seed build served by ``cls-kg serve``'s gunicorn on loopback."""
-    process, server = start(built_data_dir)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def test_geojson_download_over_http(deployed: LiveServer) -> None:
-    status, headers, body = deployed.request("GET", "/dumps/departements.geojson")
+def test_geojson_download_over_http(served: LiveServer) -> None:
+    status, headers, body = served.request("GET", "/dumps/departements.geojson")
     features = json.loads(body)["features"]
     assert status == 200 and len(features) >= 101
     assert headers["Content-Type"] == "application/geo+json"
@@ -140,8 +128,8 @@ def local_only(driver: WebDriver, origin: str) -> None:
 
 
 @pytest.mark.skipif(CHROMIUM is None or DRIVER is None, reason="no headless Chromium")
-def test_pages_in_a_browser(browser: WebDriver, deployed: LiveServer) -> None:
-    origin = deployed.url
+def test_pages_in_a_browser(browser: WebDriver, served: LiveServer) -> None:
+    origin = served.url
     browser.get(f"{origin}/?annee=2017")
     wait_for(browser, "#map-france path")
     assert browser.find_element(By.ID, "map-france").size["width"] > 300

@@ -1,9 +1,9 @@
 """Fixtures of the search tests: the seed build's app, a generated national sample (the
-seed has no action on mental health), and the seed build served by gunicorn."""
+seed has no action on mental health); the seed build served by gunicorn is ``served``
+(tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,8 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..conftest import national_generator
-from ..hostile.conftest import start
-from ..server.conftest import LiveServer, app_with
+from ..server.conftest import app_with
+from ..support import national
 
 SAMPLE_CONTRACTS = 30
 
@@ -29,9 +28,9 @@ def seed_client(built_data_dir: Path) -> FlaskClient:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A generated national sample built with the full reference data."""
-    gen = national_generator()
     folder = tmp_path_factory.mktemp("search-sample")
-    gen.write(gen.generate(divisions.load(), contracts=SAMPLE_CONTRACTS), folder / "records")
+    sample = national.generate(divisions.load(), contracts=SAMPLE_CONTRACTS)
+    national.write(sample, folder / "records")
     return build(folder / "data", sources=default_sources(folder / "records", folders=False))
 
 
@@ -40,12 +39,3 @@ def sample_client(sample_build: BuildResult) -> FlaskClient:
     """The national sample's app."""
     data_dir = sample_build.path.parent.parent
     return app_with(data_dir, RATE_LIMIT=0, PAGE_CACHE_BYTES=0).test_client()
-
-
-@pytest.fixture(scope="module")
-def served(built_data_dir: Path) -> Iterator[LiveServer]:
-    """The seed build served as deployed: ``cls-kg serve``'s gunicorn on loopback."""
-    process, server = start(built_data_dir)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)

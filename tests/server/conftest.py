@@ -6,7 +6,6 @@ port; it answers from worker processes exactly as under gunicorn.
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import threading
@@ -15,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -27,6 +25,7 @@ from cls_kg.server import create_app
 from cls_kg.server.core import state
 
 from ..conftest import SHARED
+from ..support.served import LiveServer
 
 W3C = SHARED / "w3c"
 PROTOCOL_GRAPHS = {
@@ -89,30 +88,6 @@ def client(protocol_app: Flask) -> FlaskClient:
 def seed_app(built_data_dir: Path) -> Iterator[Flask]:
     """The app on the seed build."""
     yield from closing(app_with(built_data_dir))
-
-
-@dataclass
-class LiveServer:
-    """A running server: its base URL and a way to send raw HTTP requests."""
-
-    url: str
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, http.client.HTTPMessage, bytes]:
-        """One HTTP request exactly as given (no header added but Host)."""
-        parts = urlsplit(self.url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.headers, response.read()
-        finally:
-            connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,10 @@ the préfecture, the CPAM and sometimes the conseil départemental of its dépar
 records conform to the shapes; ``cls_kg.graph.build.build(data_dir,
 sources=default_sources(records_dir))`` merges them with the full reference data.
 
-    python bench/national/generate.py OUT_DIR [--contracts 600] [--seed 2026]
+Test support shared with the benchmarks: the search, open-data and SHACL engine tests build
+small samples of it, ``make bench``, ``make soak`` and ``make bench-search`` the 600 contracts.
+
+    python -m tests.support.national OUT_DIR [--contracts 600] [--seed 2026]
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The national benchmark and soak test (``make bench``, ``make soak``) and what they share."""
