@@ -26,8 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # mypy checks cli/, graph/, i18n/ and server/ under their installed names (cls_kg,
-# cls_kg.graph, cls_kg.i18n, cls_kg.server): a folder of symlinks gives it that layout without moving the sources. The
-# folder is removed afterwards, so that no folder named cls_kg stays in the checkout.
+# cls_kg.graph, cls_kg.i18n, cls_kg.server): a folder of symlinks gives it that layout without
+# moving the sources. The folder is removed afterwards, so that no folder named cls_kg stays in
+# the checkout.
 typecheck: $(STAMP)
 	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/cls_kg
 	@for f in cli/*; do ln -s "$$PWD/$$f" $(TYPECHECK)/cls_kg/; done
