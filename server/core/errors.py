@@ -34,7 +34,7 @@ from cls_kg.graph.errors import (
 from cls_kg.graph.results import FORMATS
 from cls_kg.i18n import known, say
 
-from .messages import language
+from .language import language
 from .negotiation import error_format
 
 # --- Refusals of HTTP requests alone (the data side's errors are in graph/errors.py) ----------

@@ -26,7 +26,7 @@ from cls_kg.graph.results import RDF_FORMATS
 from cls_kg.graph.store import RESULT_PREFIXES
 
 from ..core import published, ratelimit
-from ..core.messages import language, remember_language
+from ..core.language import language, remember_language
 from ..core.negotiation import media_type
 from ..core.store import get_store
 from ..pages import render

@@ -23,7 +23,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from cls_kg.graph.datadir import VERSION_ID, DataDir
 
 from ..core import published, ratelimit
-from ..core.messages import language, remember_language
+from ..core.language import language, remember_language
 from ..core.published import Dump, Version
 from ..pages import render
 from .distributions import FILE_TITLES, TABLE_TITLES, file_type, table_files, table_path

@@ -26,7 +26,7 @@ from cls_kg.graph.reports import report_folder
 from cls_kg.i18n import say
 
 from ..core.errors import AdminDisabled, NotAuthorised
-from ..core.messages import language
+from ..core.language import language
 from ..pages.render import href
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -20,7 +20,7 @@ from cls_kg.graph.reports import REPORT_JSON, report_folder
 from cls_kg.graph.store import Row
 
 from .. import queries
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import get_store
 from ..opendata.dumps import dump_type
 from ..pages import render

@@ -22,7 +22,7 @@ from cls_kg.graph.errors import StoreError
 
 from .. import queries
 from ..core.errors import extra_headers, key_of, message_of
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import backend_name, get_store, served
 
 bp = Blueprint("meta", __name__)

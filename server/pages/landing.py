@@ -20,7 +20,7 @@ from cls_kg.graph.coverage import YEARS
 from cls_kg.graph.store import Row, Store
 
 from ..core import published, ratelimit, state
-from ..core.messages import language, remember_language
+from ..core.language import language, remember_language
 from ..core.store import get_store, served
 from . import charts, maps, pagecache, render
 from .describe import fill, iri_term, labels

@@ -22,7 +22,7 @@ from rdflib.term import Node
 from cls_kg.graph.namespaces import CLS, ONTOLOGY_IRI
 
 from ..core import state
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import get_store, served
 from . import describe, render
 from .view import Builder, Labeller, Value, by_subject, pick

@@ -36,7 +36,7 @@ from typing import ClassVar
 from flask import Flask, Response, current_app, request
 
 from ..core import state
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import served
 
 #: Statuses whose answers are kept: pages, and the pages of unknown resources.

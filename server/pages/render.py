@@ -14,7 +14,7 @@ from flask import current_app, render_template, request
 
 from cls_kg.i18n import translator as area_translator
 
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import get_store
 from . import describe, iris, schema_org, sections
 from .view import Page, build_page, script_json

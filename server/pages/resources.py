@@ -22,7 +22,7 @@ from cls_kg.graph.namespaces import ONTOLOGY_IRI
 from cls_kg.graph.results import FORMATS, GRAPH, RDF_FORMATS
 
 from ..core import ratelimit
-from ..core.messages import remember_language
+from ..core.language import remember_language
 from ..core.negotiation import HTML, Choice, choose, from_parameter, media_type
 from ..core.store import get_store
 from . import describe, iris, ontology_doc, pagecache, render

@@ -38,7 +38,7 @@ from cls_kg.graph.search.reader import (
 from cls_kg.i18n import say
 
 from ..core import ratelimit, state
-from ..core.messages import language, remember_language
+from ..core.language import language, remember_language
 from ..core.store import served
 from . import pagecache, render
 

@@ -18,7 +18,7 @@ from cls_kg.graph.namespaces import CLSV, ONTOLOGY_IRI, PREFIXES, VOCABULARIES_G
 from cls_kg.graph.store import Row
 
 from ..core import ratelimit
-from ..core.messages import language
+from ..core.language import language
 from ..core.store import get_store
 from ..pages.describe import fill, iri_term
 

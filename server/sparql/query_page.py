@@ -19,7 +19,7 @@ from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_jso
 from cls_kg.i18n import translator
 
 from ..core.errors import extra_headers, message_of, status_of
-from ..core.messages import language
+from ..core.language import language
 from . import service
 from .examples import Example, examples, find
 from .protocol import Operation
