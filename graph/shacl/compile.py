@@ -1,7 +1,8 @@
 """The compiler: the shapes graph read into compiled shapes, or :class:`Unsupported`.
 
-It accepts exactly what the engine evaluates: node shapes with ``sh:targetClass`` (SHACL 1.0,
-section 2.1.3.3, with ``rdfs:subClassOf*``), property shapes whose path is an IRI, an
+It accepts exactly what the engine evaluates: node shapes with the targets of :data:`TARGETS`
+(SHACL 1.0, section 2.1.3: ``sh:targetNode``, ``sh:targetClass`` with ``rdfs:subClassOf*``,
+``sh:targetSubjectsOf``, ``sh:targetObjectsOf``), property shapes whose path is an IRI, an
 ``sh:inversePath`` or a sequence of those (section 2.3.1), the parameters of the components
 of ``components.COMPONENTS``, SPARQL-based constraints whose ``$this`` can be joined
 (section 5), ``sh:deactivated`` (2.1.5) and ``sh:severity`` (2.1.4). Every property shape
@@ -13,9 +14,10 @@ this rule, for tests that compare everything but the messages).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from .. import sparql_text
@@ -33,14 +35,39 @@ from .model import (
     messages_by_language,
     only_iris,
 )
+from .terms import core_text
 
 #: Predicates that carry no constraint (documentation, ordering ...), allowed on any shape.
 NEUTRAL = {SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
 #: Parameters a property shape may use: its own, and those of the components.
 PROPERTY_PARAMETERS = {SH.path, SH.severity, SH.message, SH.deactivated} | NEUTRAL
 PROPERTY_PARAMETERS |= COMPONENT_PARAMETERS
+
+
+def listed(nodes: Iterable[Node]) -> str:
+    """IRIs and literals of the shapes graph, as the body of a VALUES block."""
+    return " ".join(core_text(node) for node in nodes)
+
+
+#: The targets (SHACL 1.0, section 2.1.3): the SPARQL pattern binding ``?this`` to the focus
+#: nodes of each target parameter, from its values (IRIs, or for sh:targetNode literals too).
+TARGETS: dict[URIRef, Callable[[list[Node]], str]] = {
+    SH.targetNode: lambda nodes: f"VALUES ?this {{ {listed(nodes)} }}",
+    SH.targetClass: lambda nodes: (
+        f"VALUES ?targetClass {{ {listed(only_iris(nodes, 'sh:targetClass'))} }} "
+        f"?this <{RDF.type}> ?kind . ?kind <{RDFS.subClassOf}>* ?targetClass"
+    ),
+    SH.targetSubjectsOf: lambda nodes: (
+        f"VALUES ?targetPredicate {{ {listed(only_iris(nodes, 'sh:targetSubjectsOf'))} }} "
+        "?this ?targetPredicate ?targetObject"
+    ),
+    SH.targetObjectsOf: lambda nodes: (
+        f"VALUES ?targetPredicate {{ {listed(only_iris(nodes, 'sh:targetObjectsOf'))} }} "
+        "?targetSubject ?targetPredicate ?this"
+    ),
+}
 #: Parameters a node shape with targets may use.
-NODE_PARAMETERS = {SH.targetClass, SH.property, SH.sparql, SH.severity, SH.deactivated} | NEUTRAL
+NODE_PARAMETERS = {SH.property, SH.sparql, SH.severity, SH.deactivated} | set(TARGETS) | NEUTRAL
 SPARQL_PARAMETERS = {SH.select, SH.prefixes, SH.message, SH.deactivated}
 DECLARATION_PARAMETERS = {SH.prefix, SH.namespace}
 #: Keywords of SPARQL constraints that joining on ``?this`` cannot stand for.
@@ -169,7 +196,7 @@ def this_as_variable(text: str, found: list[Token]) -> str:
 
 
 def compile_node_shape(shapes: Graph, node: Node, messages_needed: bool = True) -> NodeShape:
-    """A node shape with class targets."""
+    """A node shape with targets."""
     check_parameters(shapes, node, NODE_PARAMETERS)
     if list(shapes.objects(node, SH.message)):
         raise Unsupported(f"{node}: sh:message on a node shape")
@@ -183,9 +210,14 @@ def compile_node_shape(shapes: Graph, node: Node, messages_needed: bool = True) 
         for p in shapes.objects(node, SH.property)
         if not is_true(shapes.objects(p, SH.deactivated))
     ]
+    targets = [
+        target(values)
+        for parameter, target in TARGETS.items()
+        if (values := list(shapes.objects(node, parameter)))
+    ]
     return NodeShape(
         node=node,
-        classes=only_iris(shapes.objects(node, SH.targetClass), "sh:targetClass"),
+        targets=targets,
         severity=severity_of(shapes, node),
         properties=properties,
         sparql=sparql,
@@ -207,7 +239,7 @@ def path_nodes(shapes: Graph) -> set[Node]:
 
 def compile_shapes(shapes: Graph, messages_needed: bool = True) -> list[NodeShape]:
     """The node shapes to evaluate; raises Unsupported for anything outside the subset."""
-    targeted = set(shapes.subjects(SH.targetClass, None))
+    targeted = {s for parameter in TARGETS for s in shapes.subjects(parameter, None)}
     properties = set(shapes.objects(None, SH.property))
     members = {m for head in shapes.objects(None, SH["or"]) for m in items(shapes, head)}
     members |= set(shapes.objects(None, SH.qualifiedValueShape))

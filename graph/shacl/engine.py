@@ -1,9 +1,9 @@
 """The engine: runs the compiled shapes as SPARQL queries over the store, collects results.
 
 One query per constraint, so the store does the joins: the focus nodes of a node shape are
-found once (SHACL 1.0, section 2.1.3.3, https://www.w3.org/TR/shacl/#targetClass) and
-stored, then each component (``components.py``) asks one of the query shapes below, each
-giving pyshacl's multiplicity of results.
+found once (SHACL 1.0, section 2.1.3, https://www.w3.org/TR/shacl/#targets) and stored,
+then each component (``components.py``) asks one of the query shapes below, each giving
+pyshacl's multiplicity of results.
 """
 
 from __future__ import annotations
@@ -60,12 +60,13 @@ class Engine:
         self.add(shape, back(focus), None if value is None else back(value))
 
     def materialise(self, node_shape: NodeShape, number: int) -> str:
-        """Find the focus nodes once, store them, and return the pattern that reads them."""
+        """Find the focus nodes once, store them (as objects: literals can be focus nodes),
+        and return the pattern that reads them."""
         label = ox.NamedNode(f"{WRAP}shape:{number}")
         query = f"SELECT ?this WHERE {{ {node_shape.focus()} }}"
         focus_nodes = [row["this"] for row in self.rows(query)]
-        self.store.extend(ox.Quad(node, MARK, label, FOCUS) for node in focus_nodes)
-        return f"GRAPH <{FOCUS.value}> {{ ?this <{MARK.value}> <{label.value}> }}"
+        self.store.extend(ox.Quad(label, MARK, node, FOCUS) for node in focus_nodes)
+        return f"GRAPH <{FOCUS.value}> {{ <{label.value}> <{MARK.value}> ?this }}"
 
     def sparql(self, node_shape: NodeShape, constraint: SparqlConstraint, focus: str) -> None:
         """A SPARQL constraint, run once, joined with the focus nodes."""

@@ -1,6 +1,6 @@
 """Compiled shapes and raw results: what the compiler hands the engine, and what it returns.
 
-The vocabulary is SHACL 1.0's (https://www.w3.org/TR/shacl/): node shapes with class targets
+The vocabulary is SHACL 1.0's (https://www.w3.org/TR/shacl/): node shapes with targets
 (section 2.1.3), property shapes and their paths (2.3), SPARQL-based constraints (5) and the
 validation results of a report (3.6).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 SHAPE_TYPES = {SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint}
@@ -77,22 +77,18 @@ class SparqlConstraint:
 
 @dataclass
 class NodeShape:
-    """A node shape with class targets, its property shapes and SPARQL constraints."""
+    """A node shape with targets, its property shapes and SPARQL constraints."""
 
     node: Node
-    classes: list[URIRef]
+    targets: list[str]  # SPARQL group patterns, each binding ``?this`` (see compile.TARGETS)
     severity: Node
     properties: list[PropertyShape]
     sparql: list[SparqlConstraint]
 
     def focus(self) -> str:
         """A sub-select binding ``?this`` to the focus nodes, as pyshacl finds them."""
-        values = " ".join(f"<{c}>" for c in self.classes)
-        return (
-            "{ SELECT DISTINCT ?this WHERE { VALUES ?targetClass { "
-            f"{values} }} ?this <{RDF.type}> ?kind . "
-            f"?kind <{RDFS.subClassOf}>* ?targetClass }} }}"
-        )
+        union = " UNION ".join(f"{{ {target} }}" for target in self.targets)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
 
 # --- Reading parameter values from the shapes graph ------------------------------------------

@@ -113,19 +113,21 @@ class Terms:
     """
 
     def __init__(self) -> None:
-        self.core: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self.core: dict[tuple[Node, bool], ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         self.plain: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         self.literals: dict[ox.Literal, Literal] = {}
 
     def to_core(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        """The term as the core components see it (cached)."""
-        found = self.core.get(term)
+        """The term as the core components see it (cached by term and ill-typedness: rdflib
+        holds "none"^^xsd:boolean as an ill-typed "false", equal to the well-typed one)."""
+        key = (term, getattr(term, "ill_typed", None) is True)
+        found = self.core.get(key)
         if found is None:
             if isinstance(term, Literal) and term.datatype is not None:
                 found = ox.Literal(str(term), datatype=ox.NamedNode(wrapped_datatype(term)))
             else:
                 found = self.to_plain(term)
-            self.core[term] = found
+            self.core[key] = found
         return found
 
     def to_plain(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -153,6 +155,14 @@ class Terms:
             return to_rdflib(term)
         except StoreError as error:
             raise Unsupported(f"unexpected term {term!r}") from error
+
+
+def core_text(term: Node) -> str:
+    """An IRI or literal of the shapes graph in SPARQL syntax, as the core graphs hold it
+    (a blank node of the shapes graph names nothing in the data)."""
+    if isinstance(term, BNode):
+        raise Unsupported(f"blank node {term} as a term of a shape")
+    return str(Terms().to_core(term))
 
 
 def convert(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
