@@ -22,7 +22,14 @@ from rdflib.term import Node
 
 from .. import sparql_text
 from ..sparql_text import Token
-from .components import COMPONENT_PARAMETERS, COMPONENTS, member_test
+from .components import (
+    COMPONENT_PARAMETERS,
+    COMPONENTS,
+    NODE_COMPONENT_PARAMETERS,
+    NODE_COMPONENTS,
+    Component,
+    member_test,
+)
 from .model import (
     NodeShape,
     PropertyShape,
@@ -66,8 +73,9 @@ TARGETS: dict[URIRef, Callable[[list[Node]], str]] = {
         "?targetSubject ?targetPredicate ?this"
     ),
 }
-#: Parameters a node shape with targets may use.
-NODE_PARAMETERS = {SH.property, SH.sparql, SH.severity, SH.deactivated} | set(TARGETS) | NEUTRAL
+#: Parameters a node shape with targets may use (sh:message with constraints of its own).
+NODE_PARAMETERS = {SH.property, SH.sparql, SH.severity, SH.deactivated, SH.message}
+NODE_PARAMETERS |= set(TARGETS) | NODE_COMPONENT_PARAMETERS | NEUTRAL
 SPARQL_PARAMETERS = {SH.select, SH.prefixes, SH.message, SH.deactivated}
 DECLARATION_PARAMETERS = {SH.prefix, SH.namespace}
 #: Keywords of SPARQL constraints that joining on ``?this`` cannot stand for.
@@ -104,30 +112,45 @@ def severity_of(shapes: Graph, node: Node) -> Node:
     return shapes.value(node, SH.severity) or SH.Violation
 
 
-def compile_property(shapes: Graph, node: Node, messages_needed: bool = True) -> PropertyShape:
-    """A property shape of a node shape."""
-    check_parameters(shapes, node, PROPERTY_PARAMETERS)
-    paths = list(shapes.objects(node, SH.path))
-    if len(paths) != 1:
-        raise Unsupported(f"{node}: one sh:path expected")
+def constraints(
+    shapes: Graph,
+    node: Node,
+    components: tuple[Component, ...],
+    messages_needed: bool,
+    path_node: Node | None = None,
+) -> PropertyShape | None:
+    """The constraints of a shape, with its path (none for a node shape's own), if any."""
     params: dict[Node, list[Node]] = defaultdict(list)
     for predicate, value in shapes.predicate_objects(node):
         params[predicate].append(value)
-    used = [component for component in COMPONENTS if component.key in params]
+    used = [component for component in components if component.key in params]
     for component in used:
         if component.refuse is not None:
             component.refuse(shapes, params)
     messages = messages_by_language(shapes, node)
     if used and not messages and messages_needed:
         raise Unsupported(f"{node}: no sh:message (pyshacl would write its own)")
+    if path_node is None and not used:
+        return None
     return PropertyShape(
         node=node,
-        path_node=paths[0],
-        steps=compile_steps(shapes, paths[0]),
+        path_node=path_node,
+        steps=() if path_node is None else compile_steps(shapes, path_node),
         severity=severity_of(shapes, node),
         messages=messages,
         params=dict(params),
     )
+
+
+def compile_property(shapes: Graph, node: Node, messages_needed: bool = True) -> PropertyShape:
+    """A property shape of a node shape."""
+    check_parameters(shapes, node, PROPERTY_PARAMETERS)
+    paths = list(shapes.objects(node, SH.path))
+    if len(paths) != 1:
+        raise Unsupported(f"{node}: one sh:path expected")
+    shape = constraints(shapes, node, COMPONENTS, messages_needed, paths[0])
+    assert shape is not None  # (a path was given)
+    return shape
 
 
 def prefixes_of(shapes: Graph, constraint: Node) -> str:
@@ -198,14 +221,16 @@ def this_as_variable(text: str, found: list[Token]) -> str:
 def compile_node_shape(shapes: Graph, node: Node, messages_needed: bool = True) -> NodeShape:
     """A node shape with targets."""
     check_parameters(shapes, node, NODE_PARAMETERS)
-    if list(shapes.objects(node, SH.message)):
-        raise Unsupported(f"{node}: sh:message on a node shape")
+    own = constraints(shapes, node, NODE_COMPONENTS, messages_needed)
+    if own is None and list(shapes.objects(node, SH.message)):
+        raise Unsupported(f"{node}: sh:message on a node shape without constraints of its own")
     sparql = [
         compile_sparql(shapes, c, messages_needed)
         for c in shapes.objects(node, SH.sparql)
         if not is_true(shapes.objects(c, SH.deactivated))
     ]
-    properties = [
+    properties = [] if own is None else [own]
+    properties += [
         compile_property(shapes, p, messages_needed)
         for p in shapes.objects(node, SH.property)
         if not is_true(shapes.objects(p, SH.deactivated))

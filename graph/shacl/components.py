@@ -56,6 +56,7 @@ class Component:
     member: MemberTest | None = None
     anchor: str = ""  # its anchor in the specification, when not its name
     refuse: Refusal | None = None
+    on_nodes: bool = False  # a node shape may use it too (its focus node is the value node)
 
     @property
     def iri(self) -> URIRef:
@@ -229,7 +230,7 @@ def check_unique_lang(engine: Engine, shape: PropertyShape, focus: str, values: 
     if not is_true(values):
         return
     query = (
-        f"SELECT ?this ?lang WHERE {{ {focus} ?this {shape.path} ?v "
+        f"SELECT ?this ?lang WHERE {{ {focus} {shape.reach()} "
         f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?lang) }} '
         "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
     )
@@ -269,10 +270,7 @@ def check_less_or_equal(
 def check_disjoint(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
     """One result per value also reached through the other property."""
     for other in only_iris(values, "sh:disjoint"):
-        query = (
-            f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {shape.path} ?v . "
-            f"?this <{other}> ?v }}"
-        )
+        query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {shape.reach()} ?this <{other}> ?v }}"
         for row in engine.rows(query):
             engine.add_row(shape, row["this"], row["v"])
 
@@ -326,7 +324,7 @@ def check_has_value(engine: Engine, shape: PropertyShape, focus: str, values: li
     """One result (no value) per focus node lacking the value."""
     for value in only_iris(values, "sh:hasValue"):
         query = (
-            f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.path} <{value}> }} }}"
+            f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {shape.reach(f'<{value}>')} }} }}"
         )
         for row in engine.rows(query):
             engine.add_row(shape, row["this"])
@@ -403,6 +401,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_class,
         member=lambda _shapes, values: class_test(only_iris(values, "sh:class")),
         refuse=needs_iris(SH["class"]),
+        on_nodes=True,
     ),
     Component(
         "DatatypeConstraintComponent",
@@ -411,6 +410,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_datatype,
         member=lambda _shapes, values: datatype_test(one_datatype(values)),
         refuse=refuse_datatype,
+        on_nodes=True,
     ),
     Component(
         "NodeKindConstraintComponent",
@@ -419,6 +419,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_node_kind,
         member=lambda _shapes, values: node_kind_test(values),
         refuse=refuse_node_kind,
+        on_nodes=True,
     ),
     Component(
         "MinCountConstraintComponent",
@@ -440,6 +441,7 @@ COMPONENTS: tuple[Component, ...] = (
         (SH.pattern, SH.flags),
         check_pattern,
         refuse=refuse_pattern,
+        on_nodes=True,
     ),
     Component(
         "LanguageInConstraintComponent",
@@ -450,6 +452,7 @@ COMPONENTS: tuple[Component, ...] = (
             language_test(language_set(shapes, head)) for head in values
         ),
         refuse=refuse_language_in,
+        on_nodes=True,
     ),
     Component("UniqueLangConstraintComponent", "4.4.5", (SH.uniqueLang,), check_unique_lang),
     Component(
@@ -458,6 +461,7 @@ COMPONENTS: tuple[Component, ...] = (
         (SH.disjoint,),
         check_disjoint,
         refuse=needs_iris(SH.disjoint),
+        on_nodes=True,
     ),
     Component(
         "LessThanConstraintComponent",
@@ -473,7 +477,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_less_or_equal,
         refuse=needs_iris(SH.lessThanOrEquals),
     ),
-    Component("OrConstraintComponent", "4.6.3", (SH["or"],), check_or),
+    Component("OrConstraintComponent", "4.6.3", (SH["or"],), check_or, on_nodes=True),
     Component(
         "QualifiedMinCountConstraintComponent",
         "4.7.3",
@@ -499,6 +503,7 @@ COMPONENTS: tuple[Component, ...] = (
             f"sameTerm(?v, <{v}>)" for v in only_iris(values, "sh:hasValue")
         ),
         refuse=needs_iris(SH.hasValue),
+        on_nodes=True,
     ),
     Component(
         "InConstraintComponent",
@@ -509,6 +514,7 @@ COMPONENTS: tuple[Component, ...] = (
             in_test(only_iris(items(shapes, head), "sh:in")) for head in values
         ),
         refuse=refuse_in,
+        on_nodes=True,
     ),
 )
 
@@ -518,3 +524,6 @@ MEMBER_COMPONENTS = tuple(c for c in COMPONENTS if c.member is not None)
 MEMBER_PARAMETERS = {p for c in MEMBER_COMPONENTS for p in c.parameters}
 #: The parameters of every component, which a property shape may use.
 COMPONENT_PARAMETERS = {p for c in COMPONENTS for p in c.parameters}
+#: The components a node shape may use on its focus nodes, and their parameters.
+NODE_COMPONENTS = tuple(c for c in COMPONENTS if c.on_nodes)
+NODE_COMPONENT_PARAMETERS = {p for c in NODE_COMPONENTS for p in c.parameters}

@@ -92,15 +92,13 @@ class Engine:
 
     def value_test(self, shape: PropertyShape, focus: str, test: str) -> None:
         """One result per (focus, value) where the SPARQL test fails."""
-        query = (
-            f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {shape.path} ?v FILTER(!({test})) }}"
-        )
+        query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {shape.reach()} FILTER(!({test})) }}"
         for row in self.rows(query):
             self.add_row(shape, row["this"], row["v"])
 
     def count_test(self, shape: PropertyShape, focus: str, having: str, test: str = "") -> None:
         """One result per focus whose number of (qualifying) values fails ``having``."""
-        values = f"?this {shape.path} ?v " + (f"FILTER({test})" if test else "")
+        values = f"{shape.reach()} " + (f"FILTER({test})" if test else "")
         if having == "< 1":  # the common case, one index lookup per focus node
             query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {values} }} }}"
         elif having.startswith(">"):  # no value never counts too many
@@ -121,7 +119,7 @@ class Engine:
         classes: an anti-join with the instances, faster than a test per value."""
         listed = " ".join(f"<{c}>" for c in classes)
         query = (
-            f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {shape.path} ?v "
+            f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {shape.reach()} "
             f"MINUS {{ VALUES ?class {{ {listed} }} ?v {INSTANCE_OF} ?class }} }}"
         )
         for row in self.rows(query):
@@ -130,6 +128,6 @@ class Engine:
     def pairs(self, shape: PropertyShape, focus: str) -> dict[Node, set[Node]]:
         """Every focus node's value nodes, as rdflib terms (for the checks done in Python)."""
         found: dict[Node, set[Node]] = defaultdict(set)
-        for row in self.rows(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {shape.path} ?v }}"):
+        for row in self.rows(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {shape.reach()} }}"):
             found[self.terms.back(row["this"])].add(self.terms.back(row["v"]))
         return found

@@ -49,10 +49,13 @@ class Step:
 
 @dataclass
 class PropertyShape:
-    """A property shape and its parameters; ``component`` names the one being checked."""
+    """A property shape and its parameters; ``component`` names the one being checked.
+
+    A node shape's own constraints (SHACL 1.0, section 2.1: the focus node is the value
+    node) are one too, with no path (``path_node`` None, no steps)."""
 
     node: Node
-    path_node: Node
+    path_node: Node | None
     steps: tuple[Step, ...]
     severity: Node
     messages: dict[str, str]
@@ -63,6 +66,15 @@ class PropertyShape:
     def path(self) -> str:
         """The path in SPARQL syntax."""
         return "/".join(step.sparql() for step in self.steps)
+
+    def reach(self, value: str = "?v") -> str:
+        """A SPARQL pattern reaching ``value`` (a variable, or a term to find) from ``?this``
+        along the path; without a path, the value node is the focus node itself."""
+        if self.steps:
+            return f"?this {self.path} {value} ."
+        if value.startswith("?"):
+            return f"BIND(?this AS {value})"
+        return f"FILTER(sameTerm(?this, {value}))"
 
 
 @dataclass
