@@ -2,11 +2,13 @@
 
 It accepts exactly what the engine evaluates: node shapes with the targets of :data:`TARGETS`
 (SHACL 1.0, section 2.1.3: ``sh:targetNode``, ``sh:targetClass`` with ``rdfs:subClassOf*``,
-``sh:targetSubjectsOf``, ``sh:targetObjectsOf``), property shapes whose path is an IRI, an
-``sh:inversePath`` or a sequence of those (section 2.3.1), the parameters of the components
-of ``components.COMPONENTS``, SPARQL-based constraints whose ``$this`` can be joined
-(section 5), ``sh:deactivated`` (2.1.5) and ``sh:severity`` (2.1.4). Every property shape
-and SPARQL constraint must carry tagged ``sh:message`` values (2.1.5.1): pyshacl writes its
+``sh:targetSubjectsOf``, ``sh:targetObjectsOf``) and the components of
+``components.NODE_COMPONENTS`` on their focus nodes, property shapes (of a node shape, or
+with targets of their own) whose path is an IRI, an ``sh:inversePath`` or a sequence of
+those (section 2.3.1), the parameters of the components of ``components.COMPONENTS``,
+SPARQL-based constraints whose ``$this`` can be joined (section 5), ``sh:deactivated``
+(2.1.5) and ``sh:severity`` (2.1.4). Every shape with constraints and every SPARQL
+constraint must carry tagged ``sh:message`` values (2.1.5.1): pyshacl writes its
 own messages otherwise, which this engine does not imitate (``messages_needed=False`` lifts
 this rule, for tests that compare everything but the messages).
 """
@@ -142,9 +144,14 @@ def constraints(
     )
 
 
-def compile_property(shapes: Graph, node: Node, messages_needed: bool = True) -> PropertyShape:
-    """A property shape of a node shape."""
-    check_parameters(shapes, node, PROPERTY_PARAMETERS)
+def compile_property(
+    shapes: Graph,
+    node: Node,
+    messages_needed: bool = True,
+    allowed: set[URIRef] = PROPERTY_PARAMETERS,
+) -> PropertyShape:
+    """A property shape (of a node shape, or with targets of its own)."""
+    check_parameters(shapes, node, allowed)
     paths = list(shapes.objects(node, SH.path))
     if len(paths) != 1:
         raise Unsupported(f"{node}: one sh:path expected")
@@ -219,7 +226,31 @@ def this_as_variable(text: str, found: list[Token]) -> str:
 
 
 def compile_node_shape(shapes: Graph, node: Node, messages_needed: bool = True) -> NodeShape:
-    """A node shape with targets."""
+    """A shape with targets: a node shape, or a property shape with targets of its own."""
+    if shapes.value(node, SH.path) is not None:
+        allowed = PROPERTY_PARAMETERS | set(TARGETS)
+        properties = [compile_property(shapes, node, messages_needed, allowed)]
+        sparql: list[SparqlConstraint] = []
+    else:
+        properties, sparql = node_constraints(shapes, node, messages_needed)
+    targets = [
+        target(values)
+        for parameter, target in TARGETS.items()
+        if (values := list(shapes.objects(node, parameter)))
+    ]
+    return NodeShape(
+        node=node,
+        targets=targets,
+        severity=severity_of(shapes, node),
+        properties=properties,
+        sparql=sparql,
+    )
+
+
+def node_constraints(
+    shapes: Graph, node: Node, messages_needed: bool
+) -> tuple[list[PropertyShape], list[SparqlConstraint]]:
+    """A node shape's own constraints and property shapes, and its SPARQL constraints."""
     check_parameters(shapes, node, NODE_PARAMETERS)
     own = constraints(shapes, node, NODE_COMPONENTS, messages_needed)
     if own is None and list(shapes.objects(node, SH.message)):
@@ -235,18 +266,7 @@ def compile_node_shape(shapes: Graph, node: Node, messages_needed: bool = True) 
         for p in shapes.objects(node, SH.property)
         if not is_true(shapes.objects(p, SH.deactivated))
     ]
-    targets = [
-        target(values)
-        for parameter, target in TARGETS.items()
-        if (values := list(shapes.objects(node, parameter)))
-    ]
-    return NodeShape(
-        node=node,
-        targets=targets,
-        severity=severity_of(shapes, node),
-        properties=properties,
-        sparql=sparql,
-    )
+    return properties, sparql
 
 
 def path_nodes(shapes: Graph) -> set[Node]:

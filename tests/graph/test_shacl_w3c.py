@@ -1,5 +1,5 @@
 """The W3C SHACL Core test suite through the compiled engine, for the shapes it supports
-(37 of the 98 entries run; the others are listed in ``OUTSIDE``).
+(42 of the 98 entries run, one a known failure; the others are listed in ``OUTSIDE``).
 
 Every entry of the data-shapes Core manifests (vendored in tests/data/shacl-w3c, see its
 NOTICE) runs as one parametrised test. An entry whose shapes graph ``shacl.supported``
@@ -71,19 +71,15 @@ OUTSIDE: dict[str, str] = {
     "node/qualified-001": "disjoint qualified shapes",
     "path/path-alternative-001": "sh:alternativePath",
     "path/path-complex-001": "sh:zeroOrMorePath",
-    "path/path-complex-002": "a property shape with its own target",
     "path/path-inverse-001": "implicit class targets",
     "path/path-oneOrMore-001": "sh:oneOrMorePath",
-    "path/path-sequence-001": "a property shape with its own target",
-    "path/path-sequence-002": "a property shape with its own target",
-    "path/path-strange-001": "a property shape with its own target",
-    "path/path-strange-002": "a property shape with its own target",
+    "path/path-strange-001": "a path node both a list and an inverse path",
+    "path/path-strange-002": "a path node both a list and an inverse path",
     "path/path-zeroOrMore-001": "sh:zeroOrMorePath",
     "path/path-zeroOrOne-001": "sh:zeroOrOnePath",
     "path/path-unused-001": "complex paths",
     "property/and-001": "sh:and",
     "property/datatype-001": "implicit class targets",
-    "property/datatype-ill-formed": "a property shape with its own target",
     "property/equals-001": "sh:equals",
     "property/hasValue-001": "sh:hasValue with a literal",
     "property/in-001": "implicit class targets",
@@ -103,12 +99,16 @@ OUTSIDE: dict[str, str] = {
     "property/qualifiedValueShape-001": "sh:node",
     "property/qualifiedValueShapesDisjoint-001": "implicit class targets, disjoint shapes",
     "property/uniqueLang-001": "implicit class targets",
-    "property/uniqueLang-002": "a property shape with its own target",
     "targets/targetClassImplicit-001": "implicit class targets",
     "validation-reports/shared": "property shapes of property shapes",
 }
-#: Entries inside the subset that fail, with the reason (none today).
-KNOWN_FAILURES: dict[str, str] = {}
+#: Entries inside the subset that fail, with the reason.
+KNOWN_FAILURES: dict[str, str] = {
+    "property/uniqueLang-002": (
+        'rdflib reads "1"^^xsd:boolean as true when it parses, so neither this engine nor '
+        'pyshacl can tell sh:uniqueLang "1" (which SHACL ignores) from true'
+    ),
+}
 
 Row = tuple[Node, object, Node | None, Node, Node | None, Node]
 
