@@ -32,7 +32,7 @@ from .model import (
     items,
     only_iris,
 )
-from .terms import WRAP, less_than, matches_pattern
+from .terms import WRAP, core_text, less_than, matches_pattern
 
 SPEC = "https://www.w3.org/TR/shacl/#"
 
@@ -322,10 +322,9 @@ def check_qualified_max(
 
 def check_has_value(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
     """One result (no value) per focus node lacking the value."""
-    for value in only_iris(values, "sh:hasValue"):
-        query = (
-            f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {shape.reach(f'<{value}>')} }} }}"
-        )
+    for value in values:
+        found = shape.reach(core_text(value))
+        query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {found} }} }}"
         for row in engine.rows(query):
             engine.add_row(shape, row["this"])
 
@@ -346,6 +345,12 @@ def needs_iris(parameter: URIRef) -> Refusal:
         only_iris(params[parameter], parameter.n3())
 
     return refuse
+
+
+def terms_only(values: list[Node]) -> None:
+    """IRIs or literals (a blank node of the shapes graph names nothing in the data)."""
+    for value in values:
+        core_text(value)
 
 
 def needs_integers(parameter: URIRef) -> Refusal:
@@ -499,10 +504,8 @@ COMPONENTS: tuple[Component, ...] = (
         "4.8.2",
         (SH.hasValue,),
         check_has_value,
-        member=lambda _shapes, values: " && ".join(
-            f"sameTerm(?v, <{v}>)" for v in only_iris(values, "sh:hasValue")
-        ),
-        refuse=needs_iris(SH.hasValue),
+        member=lambda _shapes, values: " && ".join(f"sameTerm(?v, {core_text(v)})" for v in values),
+        refuse=lambda _shapes, params: terms_only(params[SH.hasValue]),
         on_nodes=True,
     ),
     Component(
