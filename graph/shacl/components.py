@@ -267,6 +267,20 @@ def check_less_or_equal(
     compare(engine, shape, focus, values, or_equal=True)
 
 
+def check_equals(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per value not reached through the other property, and per value of the
+    other property not reached through the path."""
+    for other in only_iris(values, "sh:equals"):
+        missing = (
+            f"{shape.reach()} FILTER NOT EXISTS {{ ?this <{other}> ?v }}",
+            f"?this <{other}> ?v "
+            f"FILTER NOT EXISTS {{ {shape.reach('?w')} FILTER(sameTerm(?w, ?v)) }}",
+        )
+        for pattern in missing:  # (two queries: a UNION branch would not see ?this bound)
+            for row in engine.rows(f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {pattern} }}"):
+                engine.add_row(shape, row["this"], row["v"])
+
+
 def check_disjoint(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
     """One result per value also reached through the other property."""
     for other in only_iris(values, "sh:disjoint"):
@@ -460,6 +474,14 @@ COMPONENTS: tuple[Component, ...] = (
         on_nodes=True,
     ),
     Component("UniqueLangConstraintComponent", "4.4.5", (SH.uniqueLang,), check_unique_lang),
+    Component(
+        "EqualsConstraintComponent",
+        "4.5.1",
+        (SH.equals,),
+        check_equals,
+        refuse=needs_iris(SH.equals),
+        on_nodes=True,
+    ),
     Component(
         "DisjointConstraintComponent",
         "4.5.2",
