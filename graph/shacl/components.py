@@ -13,10 +13,12 @@ and by the W3C suite in tests/graph/test_shacl_w3c.py.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -32,7 +34,7 @@ from .model import (
     items,
     only_iris,
 )
-from .terms import WRAP, core_text, less_than, matches_pattern
+from .terms import WRAP, core_text, in_range, less_than, matches_pattern
 
 SPEC = "https://www.w3.org/TR/shacl/#"
 
@@ -186,6 +188,21 @@ def check_node_kind(engine: Engine, shape: PropertyShape, focus: str, values: li
     if len(values) != 1:
         raise Unsupported("sh:nodeKind twice")
     engine.value_test(shape, focus, node_kind_test(values))
+
+
+def value_range(compare: Callable[[Any, Any], bool]) -> Check:
+    """The check of a range component: one result per value and bound out of range
+    (decided in Python on the rdflib terms)."""
+
+    def check(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+        found = engine.pairs(shape, focus)
+        for bound in values:
+            for this, nodes in found.items():
+                for value in nodes:
+                    if not in_range(value, bound, compare):
+                        engine.add(shape, this, value)
+
+    return check
 
 
 def check_min_count(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
@@ -367,6 +384,17 @@ def terms_only(values: list[Node]) -> None:
         core_text(value)
 
 
+def needs_literals(parameter: URIRef) -> Refusal:
+    """Values of ``parameter`` must be literals rdflib gives a value."""
+
+    def refuse(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
+        for value in params[parameter]:
+            if not isinstance(value, Literal) or value.value is None:
+                raise Unsupported(f"{parameter.n3()} {value!r}")
+
+    return refuse
+
+
 def needs_integers(parameter: URIRef) -> Refusal:
     """Values of ``parameter`` must be integers."""
 
@@ -453,6 +481,38 @@ COMPONENTS: tuple[Component, ...] = (
         (SH.maxCount,),
         check_max_count,
         refuse=needs_integers(SH.maxCount),
+    ),
+    Component(
+        "MinExclusiveConstraintComponent",
+        "4.3.1",
+        (SH.minExclusive,),
+        value_range(operator.gt),
+        refuse=needs_literals(SH.minExclusive),
+        on_nodes=True,
+    ),
+    Component(
+        "MinInclusiveConstraintComponent",
+        "4.3.2",
+        (SH.minInclusive,),
+        value_range(operator.ge),
+        refuse=needs_literals(SH.minInclusive),
+        on_nodes=True,
+    ),
+    Component(
+        "MaxExclusiveConstraintComponent",
+        "4.3.3",
+        (SH.maxExclusive,),
+        value_range(operator.lt),
+        refuse=needs_literals(SH.maxExclusive),
+        on_nodes=True,
+    ),
+    Component(
+        "MaxInclusiveConstraintComponent",
+        "4.3.4",
+        (SH.maxInclusive,),
+        value_range(operator.le),
+        refuse=needs_literals(SH.maxInclusive),
+        on_nodes=True,
     ),
     Component(
         "PatternConstraintComponent",

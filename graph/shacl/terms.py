@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -78,6 +78,17 @@ def less_than(value: Node, other: Node, or_equal: bool) -> bool:
     if left_text != right_text:
         return False
     return bool(left <= right if or_equal else left < right)
+
+
+def in_range(value: Node, bound: Node, compare: Callable[[Any, Any], bool]) -> bool:
+    """Whether ``compare(value, bound)`` holds (sh:minInclusive ...); a value that is no
+    well-typed literal, or not comparable with the bound, is out of range."""
+    if not isinstance(value, Literal) or not isinstance(bound, Literal) or not well_typed(value):
+        return False
+    try:
+        return value.value is not None and bool(compare(value.value, bound.value))
+    except TypeError:  # (a date and a number, or a date-time with and one without a zone)
+        return False
 
 
 def comparable(node: Node) -> tuple[Any, bool]:
