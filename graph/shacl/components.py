@@ -17,7 +17,7 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -351,6 +351,37 @@ def check_qualified_max(
         qualified(engine, shape, focus, f"> {integer(bound)}")
 
 
+def check_closed(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per triple of a focus node whose predicate (its path) is neither the path
+    of one of the shape's property shapes nor an ignored property."""
+    if not is_true(values):
+        return
+    allowed = {
+        p
+        for node in shape.params.get(SH.property, [])
+        for p in engine.shapes.objects(node, SH.path)
+    }
+    for head in shape.params.get(SH.ignoredProperties, []):
+        allowed |= set(items(engine.shapes, head))
+    listed = ", ".join(f"<{p}>" for p in allowed if isinstance(p, URIRef))  # (paths that are IRIs)
+    query = f"SELECT ?this ?p ?o WHERE {{ {focus} ?this ?p ?o FILTER(?p NOT IN ({listed})) }}"
+    for row in engine.rows(query):
+        path = engine.terms.back(row["p"])
+        engine.add(
+            replace(shape, path_node=path),
+            engine.terms.back(row["this"]),
+            engine.terms.back(row["o"]),
+        )
+
+
+def refuse_closed(shapes: Graph, params: dict[Node, list[Node]]) -> None:
+    """On node shapes only, and lists of IRIs."""
+    if SH.path in params:
+        raise Unsupported("sh:closed on a property shape")
+    for head in params.get(SH.ignoredProperties, []):
+        only_iris(items(shapes, head), "sh:ignoredProperties")
+
+
 def check_has_value(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
     """One result (no value) per focus node lacking the value."""
     for value in values:
@@ -580,6 +611,14 @@ COMPONENTS: tuple[Component, ...] = (
         check_qualified_max,
         anchor="QualifiedValueShapeConstraintComponent",
         refuse=refuse_qualified,
+    ),
+    Component(
+        "ClosedConstraintComponent",
+        "4.8.1",
+        (SH.closed, SH.ignoredProperties),
+        check_closed,
+        refuse=refuse_closed,
+        on_nodes=True,
     ),
     Component(
         "HasValueConstraintComponent",
