@@ -286,8 +286,13 @@ def compile_shapes(shapes: Graph, messages_needed: bool = True) -> list[NodeShap
     """The node shapes to evaluate; raises Unsupported for anything outside the subset."""
     targeted = {s for parameter in TARGETS for s in shapes.subjects(parameter, None)}
     properties = set(shapes.objects(None, SH.property))
-    members = {m for head in shapes.objects(None, SH["or"]) for m in items(shapes, head)}
-    members |= set(shapes.objects(None, SH.qualifiedValueShape))
+    members = {
+        member
+        for component in COMPONENTS
+        if component.members is not None
+        for node in shapes.subjects(component.key, None)
+        for member in component.members(shapes, node)
+    }
     constraints = set(shapes.objects(None, SH.sparql))
     owners = set(shapes.subjects(SH.declare, None))
     declarations = set(shapes.objects(None, SH.declare))

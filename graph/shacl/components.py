@@ -42,6 +42,8 @@ SPEC = "https://www.w3.org/TR/shacl/#"
 Check = Callable[[Engine, PropertyShape, str, list[Node]], None]
 #: The SPARQL expression on ``?v`` of a member shape's parameter: (shapes, parameter values).
 MemberTest = Callable[[Graph, list[Node]], str]
+#: The member shapes (sh:or ...) a shape using a component names: (shapes, shape).
+Members = Callable[[Graph, Node], list[Node]]
 #: Raises Unsupported, when the shapes are compiled, for parameter values the check cannot
 #: take (so that ``supported`` is true exactly when ``evaluate`` runs): (shapes, parameters).
 Refusal = Callable[[Graph, dict[Node, list[Node]]], None]
@@ -59,6 +61,7 @@ class Component:
     anchor: str = ""  # its anchor in the specification, when not its name
     refuse: Refusal | None = None
     on_nodes: bool = False  # a node shape may use it too (its focus node is the value node)
+    members: Members | None = None  # the member shapes of a shape using it
 
     @property
     def iri(self) -> URIRef:
@@ -317,6 +320,45 @@ def check_or(engine: Engine, shape: PropertyShape, focus: str, values: list[Node
             continue
         tests = [f"({member_test(engine.shapes, member)})" for member in members]
         engine.value_test(shape, focus, " || ".join(tests))
+
+
+def named(parameter: URIRef) -> Members:
+    """The member shapes that are values of ``parameter`` of a shape."""
+    return lambda shapes, node: list(shapes.objects(node, parameter))
+
+
+def listed(parameter: URIRef) -> Members:
+    """The member shapes in the lists that are values of ``parameter`` of a shape."""
+    return lambda shapes, node: [
+        m for h in shapes.objects(node, parameter) for m in items(shapes, h)
+    ]
+
+
+def check_not(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per value that conforms to the member."""
+    for member in values:
+        engine.value_test(shape, focus, f"!({member_test(engine.shapes, member)})")
+
+
+def check_and(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per value that fails a member."""
+    for head in values:
+        tests = [f"({member_test(engine.shapes, member)})" for member in items(engine.shapes, head)]
+        engine.value_test(shape, focus, " && ".join(tests) or "true")
+
+
+def check_xone(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per value that conforms to no member, or to more than one."""
+    for head in values:
+        members = items(engine.shapes, head)
+        count = " + ".join(f"IF({member_test(engine.shapes, m)}, 1, 0)" for m in members)
+        engine.value_test(shape, focus, f"({count or '0'}) = 1")
+
+
+def check_node(engine: Engine, shape: PropertyShape, focus: str, values: list[Node]) -> None:
+    """One result per value that does not conform to the member."""
+    for member in values:
+        engine.value_test(shape, focus, member_test(engine.shapes, member))
 
 
 def refuse_qualified(_shapes: Graph, params: dict[Node, list[Node]]) -> None:
@@ -595,7 +637,46 @@ COMPONENTS: tuple[Component, ...] = (
         check_less_or_equal,
         refuse=needs_iris(SH.lessThanOrEquals),
     ),
-    Component("OrConstraintComponent", "4.6.3", (SH["or"],), check_or, on_nodes=True),
+    Component(
+        "NotConstraintComponent",
+        "4.6.1",
+        (SH["not"],),
+        check_not,
+        on_nodes=True,
+        members=named(SH["not"]),
+    ),
+    Component(
+        "AndConstraintComponent",
+        "4.6.2",
+        (SH["and"],),
+        check_and,
+        on_nodes=True,
+        members=listed(SH["and"]),
+    ),
+    Component(
+        "OrConstraintComponent",
+        "4.6.3",
+        (SH["or"],),
+        check_or,
+        on_nodes=True,
+        members=listed(SH["or"]),
+    ),
+    Component(
+        "XoneConstraintComponent",
+        "4.6.4",
+        (SH.xone,),
+        check_xone,
+        on_nodes=True,
+        members=listed(SH.xone),
+    ),
+    Component(
+        "NodeConstraintComponent",
+        "4.7.1",
+        (SH.node,),
+        check_node,
+        on_nodes=True,
+        members=named(SH.node),
+    ),
     Component(
         "QualifiedMinCountConstraintComponent",
         "4.7.3",
@@ -603,6 +684,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_qualified_min,
         anchor="QualifiedValueShapeConstraintComponent",
         refuse=refuse_qualified,
+        members=named(SH.qualifiedValueShape),
     ),
     Component(
         "QualifiedMaxCountConstraintComponent",
@@ -611,6 +693,7 @@ COMPONENTS: tuple[Component, ...] = (
         check_qualified_max,
         anchor="QualifiedValueShapeConstraintComponent",
         refuse=refuse_qualified,
+        members=named(SH.qualifiedValueShape),
     ),
     Component(
         "ClosedConstraintComponent",
