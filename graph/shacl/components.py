@@ -2,11 +2,12 @@
 
 A record (:class:`Component`) holds everything about a component: its IRI, the section of
 SHACL 1.0 that defines it (https://www.w3.org/TR/shacl/#core-components), its parameters,
-how a property shape's values are checked (giving pyshacl's results, in pyshacl's
-multiplicity) and, for the components usable in the members of ``sh:or`` and
-``sh:qualifiedValueShape``, the SPARQL expression that tests one value ``?v``, and what
-parameter values it refuses when the shapes are compiled. The compiler's allow-lists (the
-parameters a property shape or a member shape may use) derive from :data:`COMPONENTS`: a new
+how a shape's values are checked (giving pyshacl's results, in pyshacl's multiplicity),
+whether a node shape may use it on its focus nodes, the member shapes it names (``sh:or``,
+``sh:not``, ``sh:node``, ``sh:qualifiedValueShape`` ...) and, for the components usable in
+those members, the SPARQL expression that tests one value ``?v``, and what parameter values
+it refuses when the shapes are compiled. The compiler's allow-lists (the parameters a node,
+property or member shape may use, the member shapes) derive from :data:`COMPONENTS`: a new
 component is one new record here, tested against pyshacl in tests/graph/test_shacl_engine.py
 and by the W3C suite in tests/graph/test_shacl_w3c.py.
 """
@@ -148,7 +149,7 @@ def node_kind_test(values: list[Node]) -> str:
     return " && ".join(NODE_KINDS[kind] for kind in values)
 
 
-# --- Member shapes (the node-level shapes inside sh:or and sh:qualifiedValueShape) ----------
+# --- Member shapes (the shapes named by sh:or, sh:not, sh:node, sh:qualifiedValueShape ...) ---
 
 
 def member_test(shapes: Graph, node: Node) -> str:
