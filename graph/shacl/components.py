@@ -509,6 +509,33 @@ def refuse_in(shapes: Graph, params: dict[Node, list[Node]]) -> None:
         only_iris(items(shapes, head), "sh:in")
 
 
+def range_component(parameter: str, section: str, compare: Callable[[Any, Any], bool]) -> Component:
+    """A value range component (sh:minInclusive ...): values compared with each bound."""
+    return Component(
+        parameter[0].upper() + parameter[1:] + "ConstraintComponent",
+        section,
+        (SH[parameter],),
+        value_range(compare),
+        refuse=needs_literals(SH[parameter]),
+        on_nodes=True,
+    )
+
+
+def shape_component(
+    name: str, section: str, parameter: URIRef, check: Check, members: Callable[[URIRef], Members]
+) -> Component:
+    """A shape-based component (sh:not, sh:and, sh:or, sh:xone, sh:node): its values name
+    member shapes (``named`` or ``listed``) whose tests the check combines."""
+    return Component(
+        name + "ConstraintComponent",
+        section,
+        (parameter,),
+        check,
+        on_nodes=True,
+        members=members(parameter),
+    )
+
+
 # --- The table ---------------------------------------------------------------------------
 
 QUALIFIED = (SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint)
@@ -556,38 +583,10 @@ COMPONENTS: tuple[Component, ...] = (
         check_max_count,
         refuse=needs_integers(SH.maxCount),
     ),
-    Component(
-        "MinExclusiveConstraintComponent",
-        "4.3.1",
-        (SH.minExclusive,),
-        value_range(operator.gt),
-        refuse=needs_literals(SH.minExclusive),
-        on_nodes=True,
-    ),
-    Component(
-        "MinInclusiveConstraintComponent",
-        "4.3.2",
-        (SH.minInclusive,),
-        value_range(operator.ge),
-        refuse=needs_literals(SH.minInclusive),
-        on_nodes=True,
-    ),
-    Component(
-        "MaxExclusiveConstraintComponent",
-        "4.3.3",
-        (SH.maxExclusive,),
-        value_range(operator.lt),
-        refuse=needs_literals(SH.maxExclusive),
-        on_nodes=True,
-    ),
-    Component(
-        "MaxInclusiveConstraintComponent",
-        "4.3.4",
-        (SH.maxInclusive,),
-        value_range(operator.le),
-        refuse=needs_literals(SH.maxInclusive),
-        on_nodes=True,
-    ),
+    range_component("minExclusive", "4.3.1", operator.gt),
+    range_component("minInclusive", "4.3.2", operator.ge),
+    range_component("maxExclusive", "4.3.3", operator.lt),
+    range_component("maxInclusive", "4.3.4", operator.le),
     Component(
         "PatternConstraintComponent",
         "4.4.3",
@@ -638,46 +637,11 @@ COMPONENTS: tuple[Component, ...] = (
         check_less_or_equal,
         refuse=needs_iris(SH.lessThanOrEquals),
     ),
-    Component(
-        "NotConstraintComponent",
-        "4.6.1",
-        (SH["not"],),
-        check_not,
-        on_nodes=True,
-        members=named(SH["not"]),
-    ),
-    Component(
-        "AndConstraintComponent",
-        "4.6.2",
-        (SH["and"],),
-        check_and,
-        on_nodes=True,
-        members=listed(SH["and"]),
-    ),
-    Component(
-        "OrConstraintComponent",
-        "4.6.3",
-        (SH["or"],),
-        check_or,
-        on_nodes=True,
-        members=listed(SH["or"]),
-    ),
-    Component(
-        "XoneConstraintComponent",
-        "4.6.4",
-        (SH.xone,),
-        check_xone,
-        on_nodes=True,
-        members=listed(SH.xone),
-    ),
-    Component(
-        "NodeConstraintComponent",
-        "4.7.1",
-        (SH.node,),
-        check_node,
-        on_nodes=True,
-        members=named(SH.node),
-    ),
+    shape_component("Not", "4.6.1", SH["not"], check_not, named),
+    shape_component("And", "4.6.2", SH["and"], check_and, listed),
+    shape_component("Or", "4.6.3", SH["or"], check_or, listed),
+    shape_component("Xone", "4.6.4", SH.xone, check_xone, listed),
+    shape_component("Node", "4.7.1", SH.node, check_node, named),
     Component(
         "QualifiedMinCountConstraintComponent",
         "4.7.3",
