@@ -34,6 +34,8 @@ PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <https://example.org/shapes#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
 
@@ -273,6 +275,50 @@ def test_this_inside_a_string_is_text_not_the_focus_node() -> None:
     fast = validate(data, shapes, engine="sparql")
     assert fast == reference
     assert sorted(result.focus for result in fast.results) == [ex + "x", ex + "z"]
+
+
+def test_the_wider_subset_gives_pyshacls_report() -> None:
+    """Targets by node, subject and object, node-level constraints, a closed shape, value
+    ranges, sh:not and sh:equals on a property shape with its own target: one report."""
+    shapes = shapes_from(
+        'ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:b, "x" ; sh:targetSubjectsOf ex:p ; '
+        'sh:nodeKind sh:IRI ; sh:message "iri"@en, "iri"@fr . '
+        "ex:T a sh:NodeShape ; sh:targetObjectsOf ex:p ; sh:in ( ex:a ex:c ) ; "
+        'sh:message "in"@en . '
+        "ex:U a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; "
+        'sh:ignoredProperties ( rdf:type ) ; sh:property ex:Q ; sh:message "closed"@en . '
+        "ex:Q sh:path ex:p ; sh:minInclusive 3 ; sh:not [ sh:datatype xsd:string ] ; "
+        'sh:message "q"@en . '
+        "ex:V a sh:PropertyShape ; sh:targetNode ex:a ; sh:path ex:p ; sh:equals ex:q ; "
+        'sh:message "eq"@en .'
+    )
+    data = Graph().parse(
+        data=PREFIXES + 'ex:a a ex:C ; ex:p 1, "s", 5 ; ex:q 5 ; ex:r 2 . ex:b ex:p ex:a . '
+        "[] ex:p ex:c .",
+        format="turtle",
+    )
+    assert supported(shapes)
+    fast = validate(data, shapes, engine="sparql")
+    assert fast == validate(data, shapes, engine="pyshacl")
+    assert len(fast.results) == 12
+
+
+def test_an_ill_typed_literal_is_not_its_well_typed_twin() -> None:
+    """rdflib holds "none"^^xsd:boolean as an ill-typed "false", equal to the well-typed
+    "false": the ill-typed one still fails sh:datatype, whichever the engine meets first."""
+    shapes = shapes_from(
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property ex:Q . "
+        'ex:Q sh:path ex:p ; sh:datatype xsd:boolean ; sh:message "m"@en .'
+    )
+    ex = "https://example.org/shapes#"
+    for order in ((True, "false"), (False, "none")), ((False, "none"), (True, "false")):
+        data = Graph()
+        for well_typed, text in order:
+            subject = URIRef(ex + ("good" if well_typed else "bad"))
+            data.add((subject, URIRef(ex + "p"), Literal(text, datatype=XSD.boolean)))
+        fast = validate(data, shapes, engine="sparql")
+        assert fast == validate(data, shapes, engine="pyshacl")
+        assert [result.focus for result in fast.results] == [ex + "bad"]
 
 
 def test_an_unknown_engine_is_refused() -> None:
