@@ -43,6 +43,10 @@ def test_wheel_ships_ontology_shapes_records_and_queries(wheel: Path) -> None:
         assert expected in names
 
 
+def test_wheel_ships_the_site_icon(wheel: Path) -> None:
+    assert "cls_kg/server/static/favicon.ico" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_installed_package_builds_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]

@@ -5,8 +5,8 @@ A client may burst up to the whole minute's allowance, then gets one request bac
 client may get up to that many times the limit). Over the limit: 429 with Retry-After.
 
 Every route is limited (queries, pages, dumps, the history, reports, the admin API) except
-the probes of ``meta.py`` and static files (``EXEMPT``); a request spends one token, however
-many blueprints ask for the check.
+the probes of ``meta.py``, the site's icon and static files (``EXEMPT``); a request spends
+one token, however many blueprints ask for the check.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .errors import RateLimited
 
 MAX_CLIENTS = 10_000  # past this many addresses, forget those whose bucket is full again
 #: Endpoints never limited: what load balancers and monitors poll, and static files.
-EXEMPT = frozenset({"meta.health", "meta.healthz", "meta.readyz", "static"})
+EXEMPT = frozenset({"meta.health", "meta.healthz", "meta.readyz", "meta.favicon", "static"})
 
 
 class TokenBuckets:

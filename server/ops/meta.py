@@ -6,17 +6,21 @@
   (a store that cannot be opened, a query process that cannot start, a remote store down):
   take the host out of the load balancer until it recovers (it does by itself when the store
   comes back). ``cls-kg serve --check`` runs the same test before serving;
-- ``/health``: the version served, for people (``503`` like any route when nothing is).
+- ``/health``: the version served, for people (``503`` like any route when nothing is);
+- ``/favicon.ico``: the site's icon (``static/favicon.ico``, 16 by 16 pixels, drawn for the
+  project), which browsers ask for on every page: without this route it would be
+  dereferenced as a resource, a store query for a 404.
 
-None is rate limited or cached.
+None is rate limited; only the icon is cached (a week: it changes with a release, if ever).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, send_from_directory
 
 from cls_kg.graph.errors import StoreError
 
@@ -27,6 +31,8 @@ from ..core.store import backend_name, get_store, served
 
 bp = Blueprint("meta", __name__)
 NOT_READY = 503
+STATIC = Path(__file__).resolve().parents[1] / "static"  # the app's static folder
+ICON_MAX_AGE = 7 * 24 * 3600  # seconds caches may keep the icon
 
 
 def as_json(body: dict[str, Any], status: int = 200) -> Response:
@@ -72,3 +78,11 @@ def readyz() -> Response:
         response.headers.update(extra_headers(error))
         return response
     return as_json({"status": "ready", **fields})
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, from the static folder, without touching the store."""
+    response = send_from_directory(STATIC, "favicon.ico", max_age=ICON_MAX_AGE)
+    response.mimetype = "image/vnd.microsoft.icon"
+    return response

@@ -41,6 +41,7 @@ class Option:
     notation: str
     iri: str
     label: str
+    lang: str | None = None  # the label's language, when not the page's
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def gather(store: Store, lang: str) -> dict[str, Any]:
         ),
         "options": {
             facet: sorted(
-                (Option(n, i, names.label(URIRef(i))) for n, i in found), key=lambda o: o.label
+                (Option(n, i, *names.named(URIRef(i))) for n, i in found), key=lambda o: o.label
             )
             for facet, found in choices.items()
         },

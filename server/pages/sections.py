@@ -24,7 +24,7 @@ from . import charts, maps
 from .charts import Chart
 from .describe import fill, iri_term, labels
 from .maps import MapView
-from .view import Labeller, Page, Value, pick
+from .view import Labeller, Page, Value, foreign, pick
 
 Href = Callable[[str], str | None]
 
@@ -37,6 +37,7 @@ class Entry:
     note: str = ""
     text: str = ""
     children: tuple[Entry, ...] = ()
+    text_lang: str | None = None  # the text's language, when not the page's
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,18 @@ def concepts(store: Store, page: Page, lang: str, href: Href) -> Section:
             entry["definitions"].append(row["definition"])
         entry["notation"] = str(row.get("notation", entry["notation"]))
     names = Labeller(labels(store, found), lang, href)
-    entries = [
-        Entry(names.link(URIRef(c)), data["notation"], str(pick(data["definitions"], lang) or ""))
-        for c, data in found.items()
-    ]
+    entries = [concept_entry(names.link(URIRef(c)), data, lang) for c, data in found.items()]
     return Section("concepts", "section-concepts", sorted(entries, key=lambda e: e.value.text))
+
+
+def concept_entry(link: Value, data: dict[str, Any], lang: str) -> Entry:
+    """A concept's line: its link, notation and definition (in its language when not the page's)."""
+    definition = pick(data["definitions"], lang)
+    if definition is None:
+        return Entry(link, data["notation"])
+    return Entry(
+        link, data["notation"], str(definition), text_lang=foreign(definition.language, lang)
+    )
 
 
 def outline(store: Store, page: Page, lang: str, href: Href) -> Section:

@@ -2,7 +2,9 @@
 
 Pure: no request, no store. Labels come from the store first, then ``labels.ttl`` (terms of
 other vocabularies), then the compact IRI (``dct:source``). Literals tagged in several
-languages are shown in the page's language when it has one.
+languages are shown in the page's language when it has one. A text shown in another language
+than the page's (a French-only label on an English page) keeps its language tag, so that its
+element says ``lang`` and screen readers pronounce it right.
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ def pick(literals: Iterable[Literal], lang: str) -> Literal | None:
     return found[0] if found else None
 
 
+def foreign(tag: str | None, lang: str) -> str | None:
+    """A text's language tag when it is not the page's ``lang`` (None: the page's, or unknown)."""
+    if tag is None or tag.split("-")[0].lower() == lang:
+        return None
+    return tag
+
+
 @dataclass(frozen=True)
 class Value:
     """One value on a page: its text, a link, its language, a note, nested rows (blank nodes)."""
@@ -77,6 +86,7 @@ class Row:
     href: str | None
     values: tuple[Value, ...]
     total: int
+    lang: str | None = None  # the label's language, when not the page's
 
 
 @dataclass
@@ -87,14 +97,22 @@ class Labeller:
     lang: str
     href: Href
 
+    def named(self, term: Node) -> tuple[str, str | None]:
+        """The label of a term in the page's language, or its compact IRI; and the label's
+        language when it is not the page's (a label that exists in one language only)."""
+        found = pick(self.labels.get(term) or fallback_labels().get(term) or (), self.lang)
+        if found is None:
+            return compact(str(term)), None
+        return str(found), foreign(found.language, self.lang)
+
     def label(self, term: Node) -> str:
         """The label of a term in the page's language, or its compact IRI."""
-        found = pick(self.labels.get(term) or fallback_labels().get(term) or (), self.lang)
-        return str(found) if found is not None else compact(str(term))
+        return self.named(term)[0]
 
     def link(self, term: URIRef) -> Value:
-        """A value linking to an IRI, shown by its label."""
-        return Value(self.label(term), self.href(str(term)))
+        """A value linking to an IRI, shown by its label (in its language when not the page's)."""
+        text, lang = self.named(term)
+        return Value(text, self.href(str(term)), lang)
 
     def literal(self, literal: Literal) -> Value:
         """A literal with its language, and its datatype when that is not obvious."""
@@ -111,6 +129,7 @@ class Page:
     title: str
     title_lang: str | None
     summary: str
+    summary_lang: str | None
     types: list[Value]
     rows: list[Row]
     inverse: list[Row]
@@ -180,9 +199,8 @@ class Builder:
         """One property and its values, sorted by text."""
         shown = sorted((self.value(v, depth) for v in values), key=lambda v: v.text.casefold())
         iri = URIRef(str(prop))
-        return Row(
-            str(iri), self.names.label(iri), self.names.href(str(iri)), tuple(shown), len(shown)
-        )
+        label, lang = self.names.named(iri)
+        return Row(str(iri), label, self.names.href(str(iri)), tuple(shown), len(shown), lang)
 
     def sort_key(self, prop: Node) -> tuple[int, str]:
         """Properties of FIRST in that order, then the rest by label."""
@@ -193,7 +211,8 @@ class Builder:
 def window(row: Row, page: int, size: int) -> Row:
     """The share of a long list shown on page ``page``."""
     start = (page - 1) * size
-    return Row(row.iri, row.label, row.href, row.values[start : start + size], row.total)
+    shown = row.values[start : start + size]
+    return Row(row.iri, row.label, row.href, shown, row.total, row.lang)
 
 
 def inverse_rows(description: Description, names: Labeller) -> list[Row]:
@@ -202,9 +221,8 @@ def inverse_rows(description: Description, names: Labeller) -> list[Row]:
     for links in description.inverse:
         values = sorted((names.link(s) for s in links.subjects), key=lambda v: v.text.casefold())
         prop = links.property
-        rows.append(
-            Row(str(prop), names.label(prop), names.href(str(prop)), tuple(values), links.count)
-        )
+        label, lang = names.named(prop)
+        rows.append(Row(str(prop), label, names.href(str(prop)), tuple(values), links.count, lang))
     return sorted(rows, key=lambda row: row.label.casefold())
 
 
@@ -228,6 +246,7 @@ def build_page(description: Description, lang: str, href: Href, page: int, size:
         title=str(title) if title is not None else compact(str(subject)),
         title_lang=title.language if title is not None else None,
         summary=str(summary) if summary is not None else "",
+        summary_lang=summary.language if summary is not None else None,
         types=sorted((names.link(t) for t in types), key=lambda v: v.text),
         rows=rows,
         inverse=inverse,

@@ -3,6 +3,10 @@
 The description is ``service-description.ttl`` (relative IRIs resolved against the
 endpoint's URL) plus the named graphs of the store, from ``Store.graph_names()`` (engines
 differ on ``GRAPH ?g {}``: a remote store lists the graphs its publication names).
+
+The endpoint's URL is its public address under the configured base (``BASE_URI``, as
+``schema_org.page_url``), never the request's ``Host`` header: a client chooses that header,
+and a shared cache would hand its description to everyone.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 from string import Template
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import Response, current_app
 
 from cls_kg.graph.errors import NotAcceptable
 from cls_kg.graph.results import GRAPH, RDF_FORMATS
@@ -21,7 +25,9 @@ from cls_kg.i18n import say
 
 from ..core.negotiation import Choice, media_type
 from ..core.store import backend_name, get_store
+from ..pages.schema_org import page_url
 
+ENDPOINT_PATH = "/sparql"  # the route endpoint.py serves, under the public base
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
 PREFIXES = {**RESULT_PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -74,6 +80,6 @@ def respond(choice: Choice) -> Response:
     fmt = choice.formats.get(GRAPH)
     if fmt is None:
         raise NotAcceptable(GRAPH)
-    data = triples(request.base_url)
+    data = triples(page_url(ENDPOINT_PATH, current_app.config["BASE_URI"]))
     body = ox.serialize(data, format=RDF_FORMATS[fmt], prefixes=PREFIXES)
     return Response(body, 200, content_type=media_type(fmt))

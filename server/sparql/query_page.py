@@ -39,15 +39,36 @@ class Cell:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Cut:
+    """Which limit cut a result: its catalogue message (rows or bytes) and the limit."""
+
+    message: str
+    limit: int
+
+
 @dataclass
 class Table:
     """Results ready for the template."""
 
     columns: list[str]
     rows: list[list[Cell | None]] = field(default_factory=list)
-    truncated: bool = False
-    row_limit: int | None = None
+    cut: Cut | None = None
     kind: str = BINDINGS  # which downloads the page offers
+
+
+def cut_of(answer: Answer) -> Cut | None:
+    """The limit that cut an answer: the byte limit when it kept fewer rows than the row limit.
+
+    A result cut at the row limit keeps exactly that many rows; the byte limit cuts it at the
+    last row that fits, before (``graph/results.py``).
+    """
+    if not answer.truncated:
+        return None
+    rows_cut = answer.row_limit is not None and answer.rows >= answer.row_limit
+    if rows_cut or answer.byte_limit is None:
+        return Cut("truncated-rows", answer.row_limit or answer.rows)
+    return Cut("truncated-bytes", answer.byte_limit)
 
 
 def link(iri: str) -> str | None:
@@ -86,7 +107,7 @@ def bindings_table(answer: Answer) -> Table:
     document = json.loads(answer.body)
     names: list[str] = document["head"]["vars"]
     rows = [[cell(b.get(n)) for n in names] for b in document["results"]["bindings"]]
-    return Table(names, rows, answer.truncated, answer.row_limit)
+    return Table(names, rows, cut_of(answer))
 
 
 def boolean_table(answer: Answer) -> Table:
@@ -100,7 +121,7 @@ def graph_table(answer: Answer) -> Table:
     quads = ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)
     rows = [[cell(term_json(t)) for t in (q.subject, q.predicate, q.object)] for q in quads]
     columns = ["subject", "predicate", "object"]
-    return Table(columns, rows, answer.truncated, answer.row_limit, GRAPH)
+    return Table(columns, rows, cut_of(answer), GRAPH)
 
 
 TABLES = {BINDINGS: bindings_table, BOOLEAN: boolean_table, GRAPH: graph_table}

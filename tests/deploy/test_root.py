@@ -98,6 +98,14 @@ def test_query_editor_bundle_and_completions_come_with_the_package(root_server: 
     assert "cls:Contract" in {term["name"] for term in json.loads(reply.body)["terms"]}
 
 
+def test_site_icon_comes_with_the_package(root_server: Server) -> None:
+    """Browsers ask every site for /favicon.ico: the wheel carries it, served as an icon."""
+    reply = root_server.get("/favicon.ico")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "image/vnd.microsoft.icon"
+    assert reply.body.startswith(b"\x00\x00\x01\x00")
+
+
 @pytest.mark.parametrize("media", PAGE_TYPES)
 def test_a_page_in_every_format(root_server: Server, media: str) -> None:
     reply = root_server.get(PAGE, Accept=media)

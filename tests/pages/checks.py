@@ -87,3 +87,37 @@ def parse_rdf(body: bytes, media_type: str, base: str = "http://localhost/") -> 
 def same_graph(graphs: list[Graph]) -> bool:
     """Whether every graph is isomorphic to the first."""
     return all(isomorphic(graphs[0], other) for other in graphs[1:])
+
+
+#: Elements without an end tag: they open no scope of language.
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class Languages(HTMLParser):
+    """The language each text of a page is in: the ``lang`` of its nearest element saying one."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str | None] = []
+        self.texts: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        inherited = self.stack[-1] if self.stack else None
+        self.stack.append(dict(attrs).get("lang") or inherited)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append((data.strip(), self.stack[-1] if self.stack else None))
+
+
+def languages_of(page: str, text: str) -> set[str | None]:
+    """The languages a page says ``text`` is in, wherever it shows it."""
+    parser = Languages()
+    parser.feed(page)
+    return {lang for shown, lang in parser.texts if shown == text}

@@ -10,7 +10,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from ..support.pages import HTML
-from .checks import RDF_PARSERS, check_html, parse_rdf, same_graph
+from .checks import RDF_PARSERS, check_html, languages_of, parse_rdf, same_graph
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 ETALAB = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
@@ -62,6 +62,14 @@ def test_filters(seed: FlaskClient, query: dict[str, str], count: int) -> None:
 def test_landing_in_english(seed: FlaskClient) -> None:
     page = seed.get("/", headers={**HTML, "Accept-Language": "en"}).text
     assert '<html lang="en">' in page and "The contracts" in page
+
+
+def test_english_landing_marks_french_only_labels(seed: FlaskClient) -> None:
+    page = seed.get("/", headers={**HTML, "Accept-Language": "en"}).text
+    assert languages_of(page, "Pays des Vosges Saônoises") == {"fr"}  # a territory, in French only
+    french = seed.get("/", headers=HTML).text
+    assert languages_of(french, "Pays des Vosges Saônoises") == {"fr"}
+    assert ' lang="fr"' not in french.split("<body", 1)[1]  # the page's language: no mark
 
 
 def test_regions_absent_is_not_an_error(local: FlaskClient) -> None:

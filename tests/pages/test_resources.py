@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from cls_kg.server.pages.iris import href, iri_of, local_path, targets
 
 from ..support.pages import HTML, LOCAL_BASE, PARTNERS
-from .checks import RDF_PARSERS, check_html, parse_rdf
+from .checks import RDF_PARSERS, check_html, languages_of, parse_rdf
 
 DEFAULT = "https://w3id.org/cls-sante/"
 ACTION = "/id/contract/pays-vosges-saonoises-2023-2027/axis/1/action/1"
@@ -108,6 +108,22 @@ def test_french_by_default_english_on_request(local: FlaskClient) -> None:
     english = local.get("/id/contract/markup", headers={**HTML, "Accept-Language": "en"}).text
     assert '<html lang="en">' in english and "Contract with &lt;i&gt;markup&lt;/i&gt;" in english
     assert "Contrat &lt;i&gt;" not in english  # the label in the page's language only
+
+
+def test_english_page_marks_french_only_texts_as_french(local: FlaskClient) -> None:
+    english = {**HTML, "Accept-Language": "en"}
+    contract = local.get("/id/contract/markup", headers=english).text
+    assert '<html lang="en">' in contract
+    assert languages_of(contract, "Axe <u>un</u>") == {"fr"}  # a label in French only
+    summary = "Un texte avec </script><script>alert(1)</script> dedans"
+    assert languages_of(contract, summary) == {"fr"}
+    assert languages_of(contract, "Action one") == {"en"}  # the page's language: no lang
+    assert languages_of(contract, "Contract with <i>markup</i>") == {"en"}
+    territory = local.get("/id/territory/markup", headers=english).text
+    assert languages_of(territory, "Partenaire 001") == {"fr"}
+    french = local.get("/id/territory/markup", headers=HTML).text
+    assert languages_of(french, "Partenaire 001") == {"fr"}
+    assert '<a href="/id/organisation/partner-001">Partenaire 001</a>' in french  # its own
 
 
 def test_language_switch_is_remembered(local: FlaskClient) -> None:

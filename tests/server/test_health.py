@@ -53,3 +53,13 @@ def test_max_age_is_a_setting(protocol_data_dir: Path) -> None:
     assert client.get("/sparql", query_string={"query": "ASK {}"}).headers["Cache-Control"] == (
         "no-cache"
     )
+
+
+def test_favicon_is_the_icon_served_without_the_store(tmp_path: Path) -> None:
+    client = app_with(tmp_path, RATE_LIMIT=1).test_client()  # no build: no store to query
+    for _ in range(3):  # browsers ask on every page: never rate limited
+        response = client.get("/favicon.ico")
+        assert response.status_code == 200
+        assert response.mimetype == "image/vnd.microsoft.icon"
+        assert response.data.startswith(b"\x00\x00\x01\x00")  # an ICO file's header
+        assert response.cache_control.public and response.cache_control.max_age == 7 * 24 * 3600

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cls_kg.graph.namespaces import CLS, PREFIXES
+from cls_kg.server.core import state
 from cls_kg.server.sparql.examples import EXAMPLES_DIR, examples, parse
 
 from ..support.apps import app_with
@@ -79,6 +80,28 @@ def test_truncation_is_shown(protocol_data_dir: Path) -> None:
     app = app_with(protocol_data_dir, MAX_ROWS=2)
     response = app.test_client().get("/sparql", query_string={"query": THREE_ROWS}, headers=HTML)
     assert "Résultat tronqué" in response.text
+
+
+@pytest.mark.parametrize(
+    ("settings", "lang", "said"),
+    [
+        ({"MAX_ROWS": 2}, "fr", "limite de 2 lignes"),
+        ({"MAX_ROWS": 2}, "en", "limit of 2 rows"),
+        ({"MAX_RESULT_BYTES": 150}, "fr", "limite de 150 octets : 1 ligne(s) renvoyée(s)"),
+        ({"MAX_RESULT_BYTES": 150}, "en", "limit of 150 bytes: 1 row(s) returned"),
+    ],
+)
+def test_truncation_names_the_limit_that_cut(
+    protocol_data_dir: Path, settings: dict[str, int], lang: str, said: str
+) -> None:
+    app = app_with(protocol_data_dir, **settings)
+    try:
+        query = {"query": THREE_ROWS, "lang": lang}
+        response = app.test_client().get("/sparql", query_string=query, headers=HTML)
+    finally:
+        state.close(app)
+    warning = re.search(r'<p class="warning">(.*?)</p>', response.text)
+    assert warning and said in warning.group(1)
 
 
 def test_post_from_the_page(client: FlaskClient) -> None:

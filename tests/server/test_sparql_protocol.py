@@ -12,6 +12,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
 from rdflib.query import Result
 
+from cls_kg.graph.namespaces import DEFAULT_BASE
+
+from ..support.served import LiveServer
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SELECT = "SELECT ?o WHERE { <http://example.org/s> ?p ?o } ORDER BY ?o"
 ASK = "ASK { <http://example.org/s> ?p 'x' }"
@@ -205,13 +209,24 @@ def test_service_description_in_turtle(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     graph = Graph().parse(data=response.data, format="turtle")
-    endpoint = URIRef("http://localhost/sparql")
+    endpoint = URIRef(DEFAULT_BASE + "sparql")
     service = graph.value(None, SD.endpoint, endpoint)
     assert service is not None
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     names = set(graph.objects(None, SD.name))
     assert URIRef("http://example.org/extra") in names
     assert URIRef("http://kasei.us/2009/09/sparql/data/data1.rdf") in names
+
+
+def test_service_description_names_the_configured_base_whatever_the_host(
+    protocol_server: LiveServer,
+) -> None:
+    headers = {"Host": "attacker.example", "Accept": "text/turtle"}
+    status, _, body = protocol_server.request("GET", "/sparql", headers=headers)
+    assert status == 200
+    graph = Graph().parse(data=body, format="turtle")
+    assert list(graph.objects(None, SD.endpoint)) == [URIRef(DEFAULT_BASE + "sparql")]
+    assert b"attacker.example" not in body
 
 
 @pytest.mark.parametrize("media_type", GRAPH_FORMATS)
