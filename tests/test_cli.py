@@ -10,7 +10,7 @@ import pytest
 from cls_kg.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, child_options, main, make_parser
 from cls_kg.graph.sources import RECORDS_DIR
 
-from .conftest import TEST_DATA
+from .support.paths import TEST_DATA
 
 VALID = TEST_DATA / "valid" / "contract.ttl"
 INVALID = TEST_DATA / "invalid" / "contract.ttl"

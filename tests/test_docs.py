@@ -8,7 +8,7 @@ import pytest
 
 from cls_kg.graph.store import OxigraphStore
 
-from .conftest import REPO
+from .support.paths import REPO
 
 QUERIES = sorted((REPO / "docs" / "queries").glob("*.rq"))
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ import pytest
 
 from cls_kg.i18n import DEFAULT, LANGUAGES, catalogue, known, say
 
-from .conftest import REPO
+from .support.paths import REPO
 
 SOURCES = ("cli", "graph", "server")
 #: Templates name ``web`` keys without the area.

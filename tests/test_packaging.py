@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
 from .deploy.installed import copy_sources
+from .support.paths import REPO
 
 
 @pytest.fixture(scope="module")

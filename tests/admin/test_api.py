@@ -14,8 +14,8 @@ from werkzeug.test import TestResponse
 
 from cls_kg.graph.datadir import current_version
 
-from ..conftest import TEST_DATA
-from .conftest import AUTH, app_on, outcome
+from ..support.admin import AUTH, app_on, outcome
+from ..support.paths import TEST_DATA
 
 
 def post(client: FlaskClient, name: str, body: bytes, **headers: str) -> TestResponse:

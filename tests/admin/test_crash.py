@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from cls_kg.graph.datadir import STAGING, DataDir, current_version, read_manifest
 from cls_kg.graph.ingest import PAUSE_VARIABLE
 
-from .conftest import FILLED_TTL, app_on
+from ..support.admin import FILLED_TTL, app_on
 
 CHILD = """
 import sys

@@ -16,7 +16,7 @@ from cls_kg.graph.datadir import current_version
 from cls_kg.graph.history import publication_of
 from cls_kg.server.core.store import Versions
 
-from .conftest import AUTH, app_on, fill_template, outcome
+from ..support.admin import AUTH, app_on, fill_template, outcome
 
 CONTRACT = "https://w3id.org/cls-sante/id/contract/val-d-exemple-2024-2028"
 ASK = f"ASK {{ <{CONTRACT}> a <https://w3id.org/cls-sante/def#Contract> }}"

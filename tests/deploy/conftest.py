@@ -6,26 +6,19 @@ same sources, the installed package finds its version there and reuses it, as a 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO
-from .installed import Installed, Server, install
+from ..support.paths import REPO
+from .installed import Installed, Server, install, seeded
 
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel of the checkout, installed non-editable in a fresh venv (once a session)."""
     return install(REPO, tmp_path_factory.mktemp("installed"))
-
-
-def seeded(built_data_dir: Path, target: Path) -> Path:
-    """A copy of the seed build at ``target``."""
-    shutil.copytree(built_data_dir, target, symlinks=True)
-    return target
 
 
 @pytest.fixture(scope="module")

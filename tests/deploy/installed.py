@@ -78,6 +78,12 @@ class Installed:
         return done.stdout.strip()
 
 
+def seeded(built_data_dir: Path, target: Path) -> Path:
+    """A copy of the seed build at ``target``."""
+    shutil.copytree(built_data_dir, target, symlinks=True)
+    return target
+
+
 def copy_sources(repo: Path, target: Path) -> Path:
     """The packaged files of the checkout, without caches."""
     target.mkdir(parents=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..admin.conftest import FILLED_CSV, FILLED_TTL, fill_template
+from ..support.admin import FILLED_CSV, FILLED_TTL, fill_template
 from .installed import AUTH, JOB_DEADLINE, Reply, Server
 
 CONTRACT = "https://w3id.org/cls-sante/id/contract/val-d-{name}-2024-2028"

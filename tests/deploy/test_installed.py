@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO
-from .conftest import seeded
-from .installed import ENVIRONMENT, Installed
+from ..support.paths import REPO
+from .installed import ENVIRONMENT, Installed, seeded
 
 #: Folders to start from: the checkout's root and two of its folders (no folder of the
 #: checkout is named cls_kg: ``test_no_folder_of_the_checkout_is_named_like_the_package``).

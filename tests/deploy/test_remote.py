@@ -12,8 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from ..remote.servers import OXIGRAPH, OxigraphServer
-from .conftest import seeded
-from .installed import Installed, Server, run
+from .installed import Installed, Server, run, seeded
 
 COUNT = "SELECT (COUNT(?c) AS ?n) { ?c a <https://w3id.org/cls-sante/def#Contract> }"
 

@@ -18,7 +18,7 @@ import pytest
 from cls_kg.graph.results import FORMATS, RDF_FORMATS
 from cls_kg.server.core.negotiation import BINDINGS, BOOLEAN, GRAPH, MEDIA_TYPES
 
-from ..conftest import TEST_DATA
+from ..support.paths import TEST_DATA
 from .installed import AUTH, Installed, Server, run
 from .records import KINDS, Record, outcome, publish, record, tables, upload
 

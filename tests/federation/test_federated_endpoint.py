@@ -14,7 +14,8 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from ..server.conftest import Listener, app_with
+from ..support.apps import app_with
+from ..support.listener import Listener
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
 FIXTURE = Path(__file__).parent / "data" / "remote.ttl"

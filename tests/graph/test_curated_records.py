@@ -1,22 +1,16 @@
 """The curation checks on the real records: every CSV folder of graph/records/ present now,
 with the seed Turtle records, builds with no violation of the publishers' shapes and none of
-the curation checks (docs/DATA.md). The rest of the suite builds the seed records only."""
+the curation checks (docs/DATA.md). The rest of the suite builds the seed records only, but for
+the search tests of the shipped records, which read the same build (``shipped_build``,
+tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.build import BuildResult
 from cls_kg.graph.consistency import TOTAL
-from cls_kg.graph.sources import RECORDS_DIR, default_sources, record_folders
-
-
-@pytest.fixture(scope="module")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """One build of everything graph/records/ holds."""
-    return build(tmp_path_factory.mktemp("shipped"), sources=default_sources(folders=True))
+from cls_kg.graph.sources import RECORDS_DIR, record_folders
 
 
 def test_every_folder_is_read(shipped_build: BuildResult) -> None:

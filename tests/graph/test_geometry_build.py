@@ -16,8 +16,8 @@ from cls_kg.graph.namespaces import DEFAULT_BASE, GEO
 from cls_kg.graph.reference.geometries import geometry_graph
 from cls_kg.graph.store import OxigraphStore
 
-from ..reference.conftest import query
 from ..reference.geojson import collection_problems
+from ..support.queries import query
 
 IDS = f"{DEFAULT_BASE}id/"
 BESANCON = f"{IDS}territory/besancon"

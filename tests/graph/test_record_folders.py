@@ -16,7 +16,7 @@ from cls_kg.graph.errors import SourceError
 from cls_kg.graph.sources import SEED_ONLY, SourceSet, default_sources, record_folders
 from cls_kg.graph.store import OxigraphStore
 
-from ..conftest import REPO, TEST_DATA
+from ..support.paths import REPO, TEST_DATA
 
 RECORDS = TEST_DATA / "records"
 BFC = RECORDS / "essai-bourgogne-franche-comte"

@@ -19,8 +19,8 @@ from cls_kg.graph.shacl import Unsupported, evaluate, supported
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
-from ..conftest import TEST_DATA
 from ..support import national
+from ..support.paths import TEST_DATA
 
 SOURCES = default_sources()
 SHAPES = parse_files(SOURCES.shapes)

@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from cls_kg.graph import shacl
 
-from ..conftest import TEST_DATA
+from ..support.paths import TEST_DATA
 
 SUITE = TEST_DATA / "shacl-w3c" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SH
 from cls_kg.graph.sources import default_sources, parse_files
 from cls_kg.graph.validation import Report, validate
 
-from ..conftest import TEST_DATA
+from ..support.paths import TEST_DATA
 
 SOURCES = default_sources()
 SHAPES = parse_files(SOURCES.shapes)

@@ -12,7 +12,7 @@ from cls_kg.graph import sparql_text
 from cls_kg.graph.errors import QuerySyntaxError
 from cls_kg.graph.sparql_text import SparqlTextError, canonical, decode, read, resolve, shape
 
-from ..conftest import TEST_DATA
+from ..support.paths import TEST_DATA
 
 
 def kinds(query: str) -> list[tuple[str, str]]:

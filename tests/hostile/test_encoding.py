@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ..server.conftest import LiveServer
-from .conftest import alive, assert_clean, raw
+from ..support.hostile import alive, assert_clean, raw
+from ..support.served import LiveServer
 from .test_sizes import body_of, status_of
 
 PATHS = [

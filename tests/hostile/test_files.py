@@ -13,7 +13,7 @@ import pytest
 
 from cls_kg.cli import EXIT_UNREADABLE, main
 
-from ..server.conftest import Listener
+from ..support.listener import Listener
 
 RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
 BODY = (

@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
-from ..pages.conftest import HTML
-from ..server.conftest import LiveServer
-from .conftest import alive
+from ..support.hostile import alive
+from ..support.pages import HTML
+from ..support.served import LiveServer
 
 SCRIPT = "<script>alert(1)</script>"
 PAYLOADS = [

@@ -26,7 +26,8 @@ from rdflib import Graph
 
 from ..server.test_pool import MEMORY_BOMB
 from ..server.test_safety import PATHOLOGICAL
-from .conftest import ENVIRONMENT, LIGHT_QUERY, LiveServer, alive, assert_clean, free_port
+from ..support.hostile import alive, assert_clean
+from ..support.served import ENVIRONMENT, LIGHT_QUERY, LiveServer, free_port
 
 BYTE_LIMIT = 1_000_000
 SERVED = {

@@ -29,8 +29,8 @@ from flask import Flask
 from cls_kg.graph.namespaces import DEFAULT_BASE
 from cls_kg.server import create_app
 
-from ..server.conftest import LiveServer
-from .conftest import LIGHT_QUERY, alive, free_port, start
+from ..support.hostile import alive
+from ..support.served import LIGHT_QUERY, LiveServer, free_port, start
 
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or next(

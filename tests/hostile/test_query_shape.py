@@ -16,8 +16,9 @@ import pytest
 
 from cls_kg.server.sparql.policy import Limits
 
-from ..server.conftest import LiveServer, app_with
-from .conftest import alive, assert_clean
+from ..support.apps import app_with
+from ..support.hostile import alive, assert_clean
+from ..support.served import LiveServer
 
 DIRECT = {"Content-Type": "application/sparql-query", "Accept-Language": "en"}
 DEFAULTS = Limits()

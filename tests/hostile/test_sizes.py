@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from ..server.conftest import LiveServer
-from .conftest import alive, assert_clean, raw
+from ..support.hostile import alive, assert_clean, raw
+from ..support.served import LiveServer
 
 MAX_BODY = 1_000_000  # CLS_KG_MAX_BODY_BYTES's default
 

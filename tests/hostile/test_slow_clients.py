@@ -19,8 +19,8 @@ import pytest
 
 from cls_kg.server.wsgi.bodytimeout import DeadlineReader, SlowBody, Watchdog
 
-from ..server.conftest import LiveServer
-from .conftest import LIGHT_QUERY, alive, start
+from ..support.hostile import alive
+from ..support.served import LIGHT_QUERY, LiveServer, start
 
 HEADER_TIMEOUT = 1.5
 BODY_TIMEOUT = 2.0

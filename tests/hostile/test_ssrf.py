@@ -15,8 +15,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from ..server.conftest import Listener, LiveServer, app_with, open_listener
-from .conftest import alive, assert_clean, serving
+from ..support.apps import app_with
+from ..support.hostile import alive, assert_clean
+from ..support.listener import Listener, open_listener
+from ..support.served import LiveServer, serving
 
 SETTLE = 0.2  # a connection would arrive within this
 

@@ -6,8 +6,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from ..server.conftest import LiveServer
-from .conftest import alive, assert_clean
+from ..support.hostile import alive, assert_clean
+from ..support.served import LiveServer
 
 MARK = "http://example.org/hostile/inserted"
 UPDATES = [

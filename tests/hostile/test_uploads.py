@@ -32,9 +32,9 @@ from cls_kg.graph.spreadsheet.limits import Limits
 from cls_kg.graph.spreadsheet.problems import Cell, MoreProblems, Problem, capped, problem
 from cls_kg.graph.spreadsheet.workbook import read, read_zip
 
-from ..admin.conftest import TOKEN, fill_template
-from ..server.conftest import LiveServer
-from .conftest import alive, start
+from ..support.admin import TOKEN, fill_template
+from ..support.hostile import alive
+from ..support.served import LiveServer, start
 
 CONTRACT_HEADERS = (Path(__file__).parent.parent / "spreadsheet" / "data" / "filled").joinpath(
     "Contrat.csv"

@@ -15,8 +15,9 @@ from rdflib.namespace import DCTERMS, RDF
 
 from cls_kg.graph.build import BuildResult
 
-from ..conftest import TEST_DATA
-from ..server.conftest import LiveServer, app_with
+from ..support.apps import app_with
+from ..support.paths import TEST_DATA
+from ..support.served import LiveServer
 
 SHAPES = TEST_DATA / "dcat-ap"
 BASE = "https://w3id.org/cls-sante/"

@@ -14,7 +14,7 @@ from cls_kg.graph.build import BuildResult
 from cls_kg.graph.tables import TABLES
 
 from ..pages.checks import check_html
-from ..server.conftest import LiveServer
+from ..support.served import LiveServer
 
 BROWSER = {"Accept": "text/html"}
 

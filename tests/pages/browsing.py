@@ -16,7 +16,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
-from .conftest import REPO
+from ..support.paths import REPO
 from .test_browser import CHROMIUM, DRIVER, FLAGS
 
 CONTRACT = "/id/contract/pays-vosges-saonoises-2023-2027"

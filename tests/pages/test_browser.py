@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from ..support.paths import REPO
 
 selenium = pytest.importorskip(
     "selenium", reason="selenium is not installed (pip install selenium)"
@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
-from ..server.conftest import LiveServer  # noqa: E402
+from ..support.served import LiveServer  # noqa: E402
 
 ARTEFACTS = REPO / "tests" / "artefacts"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")

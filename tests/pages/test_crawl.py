@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from cls_kg.graph.store import OxigraphStore
 
+from ..support.pages import HTML
 from .checks import RDF_PARSERS, check_html, parse_rdf, same_graph
-from .conftest import HTML
 
 BASE = "https://w3id.org/cls-sante/"
 #: Paths checked (200) but not read further: reference units, the query page, downloads.

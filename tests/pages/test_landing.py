@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from ..support.pages import HTML
 from .checks import RDF_PARSERS, check_html, languages_of, parse_rdf, same_graph
-from .conftest import HTML
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 ETALAB = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")

@@ -17,8 +17,8 @@ from cls_kg.graph.store import Store
 from cls_kg.server.pages import maps
 from cls_kg.server.pages.describe import fill
 
-from ..server.conftest import LiveServer
-from .conftest import HTML
+from ..support.pages import HTML
+from ..support.served import LiveServer
 from .test_browser import CHROMIUM, DRIVER, By, WebDriver, browser, shot, wait_for
 
 __all__ = ["browser"]

@@ -18,8 +18,8 @@ from cls_kg.server import create_app
 from cls_kg.server.core.store import Versions
 from cls_kg.server.pages.pagecache import OVERHEAD, Entry, PageCache, cache_of
 
-from ..server.conftest import app_with, write_data_dir
-from .conftest import HTML, LOCAL_BASE
+from ..support.apps import app_with, write_data_dir
+from ..support.pages import HTML, LOCAL_BASE
 
 THING = "/id/thing/a"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"

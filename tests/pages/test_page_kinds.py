@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
-from ..server.conftest import LiveServer  # noqa: E402
+from ..support.served import LiveServer  # noqa: E402
 from .browsing import chromium, open_page  # noqa: E402
 from .test_browser import CHROMIUM, DRIVER, shot  # noqa: E402
 

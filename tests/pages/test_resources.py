@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from cls_kg.server.pages.iris import href, iri_of, local_path, targets
 
+from ..support.pages import HTML, LOCAL_BASE, PARTNERS
 from .checks import RDF_PARSERS, check_html, languages_of, parse_rdf
-from .conftest import HTML, LOCAL_BASE, PARTNERS
 
 DEFAULT = "https://w3id.org/cls-sante/"
 ACTION = "/id/contract/pays-vosges-saonoises-2023-2027/axis/1/action/1"

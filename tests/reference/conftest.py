@@ -14,8 +14,6 @@ from cls_kg.graph.reference.update import Updated, refresh_from
 
 from .package import tarball
 
-QUERIES = Path(__file__).resolve().parent / "queries"
-
 
 @pytest.fixture(scope="session")
 def divisions() -> Divisions:
@@ -39,8 +37,3 @@ def reference_store(reference_template: Template) -> ox.Store:
 def fake_copy(tmp_path: Path) -> Updated:
     """A copy refreshed from the stand-in package (offline)."""
     return refresh_from(tarball(tmp_path), tmp_path / "copy")
-
-
-def query(name: str) -> str:
-    """The text of one of the tests' .rq files."""
-    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")

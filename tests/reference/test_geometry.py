@@ -35,7 +35,7 @@ from cls_kg.graph.reference.template import Template
 from cls_kg.graph.reference.update import Updated
 from cls_kg.graph.store import OxigraphStore
 
-from .conftest import query
+from ..support.queries import query
 from .geojson import collection_problems, feature_problems
 
 IDS = f"{DEFAULT_BASE}id/"

@@ -22,7 +22,7 @@ from cls_kg.graph.sources import RECORDS_DIR, default_sources, parse_files
 from cls_kg.graph.store import OxigraphStore
 from cls_kg.graph.validation import ValidationFailed, validate
 
-from .conftest import query
+from ..support.queries import query
 
 IDS = f"{DEFAULT_BASE}id/"
 XSD_INTEGER = ox.NamedNode(str(XSD.integer))

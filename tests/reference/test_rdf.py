@@ -21,7 +21,7 @@ from cls_kg.graph.reference.rdf import (
 )
 from cls_kg.graph.reference.template import Template
 
-from .conftest import query
+from ..support.queries import query
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 IDS = f"{DEFAULT_BASE}id/"

@@ -17,7 +17,7 @@ from cls_kg.graph.reference.divisions import DATA_DIR, FILES, load
 from cls_kg.graph.reference.rdf import dataset_iri
 from cls_kg.graph.reference.update import Updated, refresh_from
 
-from .conftest import query
+from ..support.queries import query
 from .package import README, VERSION, VINTAGE, data, tarball
 
 

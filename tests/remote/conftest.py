@@ -15,24 +15,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..pages.conftest import LOCAL_BASE, local_data_dir
-from ..server.conftest import LiveServer, app_with, listener, protocol_data_dir, serve_app
-from .servers import (
-    OXIGRAPH,
-    OxigraphServer,
-    RemoteServer,
-    VirtuosoServer,
-    publish_data_dir,
-    virtuoso_template,
-)
-
-__all__ = ["listener", "local_data_dir", "protocol_data_dir", "serve_app"]
+from ..support.pages import LOCAL_BASE
+from ..support.served import LiveServer
+from .servers import OXIGRAPH, RemoteServer, publish_data_dir, remote_app, start
 
 VIRTUOSO = os.environ.get("CLS_KG_TEST_VIRTUOSO") == "1"
 ENGINES = [
@@ -77,26 +67,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
-def new_virtuoso(tmp: pytest.TempPathFactory) -> VirtuosoServer:
-    """A Virtuoso on a copy of the session's template database."""
-    template = virtuoso_template(tmp.getbasetemp() / "virtuoso-template")
-    return VirtuosoServer(folder=tmp.mktemp("virtuoso"), template=template)
-
-
-#: Engine -> a new server of it (not started).
-SERVERS: dict[str, Callable[[pytest.TempPathFactory], RemoteServer]] = {
-    "oxigraph": lambda tmp: OxigraphServer(),
-    "virtuoso": new_virtuoso,
-}
-
-
-def start(engine: str, tmp: pytest.TempPathFactory) -> RemoteServer:
-    """A new, empty server of ``engine``, started."""
-    server = SERVERS[engine](tmp)
-    server.start()
-    return server
-
-
 def remote_server(
     engine: str, tmp: pytest.TempPathFactory, data_dir: Path
 ) -> Iterator[RemoteServer]:
@@ -107,11 +77,6 @@ def remote_server(
         yield server
     finally:
         server.stop()
-
-
-def remote_app(data_dir: Path, server: RemoteServer, **settings: Any) -> Flask:
-    """An app reading ``server``; dumps and cache from ``data_dir``."""
-    return app_with(data_dir, STORE_URL=server.query_url, **settings)
 
 
 @pytest.fixture(scope="session", params=ENGINES)

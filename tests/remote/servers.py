@@ -3,7 +3,8 @@
 ``OxigraphServer`` runs the ``oxigraph`` command of the PyPI package of that name (``oxigraph
 serve``; in memory, or on disk when given a folder, so that it survives a restart).
 ``VirtuosoServer`` (``test_virtuoso.py``, ``make test-virtuoso``) runs Debian's
-``virtuoso-t`` on a throw-away database.
+``virtuoso-t`` on a throw-away database. ``start`` starts a server of an engine the remote
+tests are parametrised by; ``remote_app`` is an app reading one.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import pyoxigraph as ox
+import pytest
+from flask import Flask
 
 from cls_kg.graph.datadir import current_version
 from cls_kg.graph.push import push
 from cls_kg.graph.remote import RemoteConfig
+
+from ..support.apps import app_with
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 HERE = Path(__file__).resolve().parent
@@ -214,3 +221,28 @@ def edited_version(source: Path, folder: Path, version: str, extra: bytes) -> Pa
 def publish_data_dir(data_dir: Path, scratch: Path, config: RemoteConfig) -> str:
     """Publish the version a data folder serves; its id."""
     return push(with_dumps(data_dir, scratch), config).version
+
+
+def new_virtuoso(tmp: pytest.TempPathFactory) -> VirtuosoServer:
+    """A Virtuoso on a copy of the session's template database."""
+    template = virtuoso_template(tmp.getbasetemp() / "virtuoso-template")
+    return VirtuosoServer(folder=tmp.mktemp("virtuoso"), template=template)
+
+
+#: Engine -> a new server of it (not started).
+SERVERS: dict[str, Callable[[pytest.TempPathFactory], RemoteServer]] = {
+    "oxigraph": lambda tmp: OxigraphServer(),
+    "virtuoso": new_virtuoso,
+}
+
+
+def start(engine: str, tmp: pytest.TempPathFactory) -> RemoteServer:
+    """A new, empty server of ``engine``, started."""
+    server = SERVERS[engine](tmp)
+    server.start()
+    return server
+
+
+def remote_app(data_dir: Path, server: RemoteServer, **settings: Any) -> Flask:
+    """An app reading ``server``; dumps and cache from ``data_dir``."""
+    return app_with(data_dir, STORE_URL=server.query_url, **settings)

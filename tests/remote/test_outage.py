@@ -19,8 +19,7 @@ from werkzeug.test import TestResponse
 from cls_kg.graph.remote import POINTER_TTL
 
 from ..server.test_safety import PATHOLOGICAL
-from .conftest import remote_app
-from .servers import OXIGRAPH, OxigraphServer, publish_data_dir
+from .servers import OXIGRAPH, OxigraphServer, publish_data_dir, remote_app
 
 pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason="pip install oxigraph")
 

@@ -21,8 +21,7 @@ from cls_kg.graph.push import push as publish  # the `cls-kg publish` command pu
 from cls_kg.graph.push import switch_back as rollback  # and `--rollback` switches back
 from cls_kg.graph.remote import POINTER_GRAPH, RemoteStore
 
-from .conftest import start
-from .servers import RemoteServer
+from .servers import RemoteServer, start
 
 G1, G2, G3 = (f"http://example.org/graph/{n}" for n in (1, 2, 3))
 BULK = 3000  # triples per big graph: the switch moves two of them

@@ -33,7 +33,8 @@ from cls_kg.graph.remote import (
 from cls_kg.graph.results import BINDINGS
 from cls_kg.graph.store import QueryRequest
 
-from ..server.conftest import Listener, app_with
+from ..support.apps import app_with
+from ..support.listener import Listener
 from .servers import OxigraphServer, RemoteServer, free_port
 
 EMPTY_POINTER = b'{"head":{"vars":["version","manifest","graph"]},"results":{"bindings":[]}}'
@@ -154,7 +155,7 @@ def test_store_down_app_answers_503_and_readyz_says_why(tmp_path: Path) -> None:
 @pytest.fixture
 def empty(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]:
     """A server of the engine where nothing was published."""
-    from .conftest import start
+    from .servers import start
 
     server = start(engine, tmp_path_factory)
     yield server

@@ -13,8 +13,8 @@ from cls_kg.graph.build import BuildResult, build
 from cls_kg.graph.reference import divisions
 from cls_kg.graph.sources import default_sources
 
-from ..server.conftest import app_with
 from ..support import national
+from ..support.apps import app_with
 
 SAMPLE_CONTRACTS = 30
 

@@ -2,22 +2,14 @@
 
 The curated records describe 9 actions, none on mental health: there 'santé mentale' lists
 contracts, axes and organisations (the actions of a theme are tested on a generated sample).
+The build is the curation checks' (``shipped_build``, tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import pytest
-
-from cls_kg.graph.build import BuildResult, build
+from cls_kg.graph.build import BuildResult
 from cls_kg.graph.search import FILE, FOLDER
 from cls_kg.graph.search.reader import Index, Query
-from cls_kg.graph.sources import default_sources
-
-
-@pytest.fixture(scope="module")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """One build of everything graph/records/ holds."""
-    return build(tmp_path_factory.mktemp("shipped"), sources=default_sources(folders=True))
 
 
 def test_mental_health_on_the_shipped_records(shipped_build: BuildResult) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from ..server.conftest import LiveServer
+from ..support.served import LiveServer
 
 
 def test_search_over_http(served: LiveServer) -> None:

@@ -25,7 +25,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from .conftest import LiveServer
+from ..support.served import LiveServer
 
 SELECT = "SELECT ?o WHERE { GRAPH <http://example.org/extra> { ?s ?p ?o } } ORDER BY ?o"
 ASK = "ASK { GRAPH ?g { <http://example.org/s> ?p 'y' } }"

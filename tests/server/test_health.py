@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from .conftest import app_with
+from ..support.apps import app_with
 
 
 def test_healthz_touches_nothing(tmp_path: Path) -> None:

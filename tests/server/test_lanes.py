@@ -37,7 +37,7 @@ from cls_kg.server.sparql.pool import (
 )
 from cls_kg.server.sparql.worker import Call, Job, UserQuery
 
-from .conftest import app_with, closing, write_data_dir
+from ..support.apps import app_with, closing, write_data_dir
 from .test_safety import PATHOLOGICAL
 
 LIGHT = 0.2  # seconds before a query is long, in these tests

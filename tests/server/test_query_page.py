@@ -16,7 +16,7 @@ from cls_kg.graph.namespaces import CLS, PREFIXES
 from cls_kg.server.core import state
 from cls_kg.server.sparql.examples import EXAMPLES_DIR, examples, parse
 
-from .conftest import app_with
+from ..support.apps import app_with
 from .test_safety import THREE_ROWS
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

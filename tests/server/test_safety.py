@@ -18,7 +18,9 @@ from flask.testing import FlaskClient
 from cls_kg.server.core.errors import RateLimited
 from cls_kg.server.core.ratelimit import TokenBuckets
 
-from .conftest import Listener, LiveServer, app_with
+from ..support.apps import app_with
+from ..support.listener import Listener
+from ..support.served import LiveServer
 
 SETTLE = 0.1  # a SERVICE call would connect before the answer; the listener may lag a bit
 #: 10^10 solutions: minutes of work for any engine, whatever the data.

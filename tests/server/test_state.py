@@ -23,7 +23,7 @@ from cls_kg.server.pages.search import Indexes
 from cls_kg.server.sparql.pool import WorkerPool
 from cls_kg.server.wsgi import serve
 
-from .conftest import TEST_SETTINGS
+from ..support.apps import TEST_SETTINGS
 
 #: Every kind of state an app holds with these settings.
 KINDS: tuple[type[Any], ...] = (

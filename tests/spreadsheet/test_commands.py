@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from cls_kg.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, main
 from cls_kg.graph.spreadsheet.workbook import read
 
-from .conftest import FILLED, expected_graph, filled_tables, set_cell, write_xlsx
+from ..support.spreadsheet import FILLED, expected_graph, filled_tables, set_cell, write_xlsx
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

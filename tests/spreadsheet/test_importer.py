@@ -11,7 +11,14 @@ from rdflib.compare import isomorphic
 
 from cls_kg.graph.spreadsheet.importer import import_path, import_tables, turtle
 
-from .conftest import FILLED, expected_graph, filled_tables, set_cell, write_xlsx, zip_folder
+from ..support.spreadsheet import (
+    FILLED,
+    expected_graph,
+    filled_tables,
+    set_cell,
+    write_xlsx,
+    zip_folder,
+)
 
 
 def formats(tmp_path: Path) -> dict[str, Path]:

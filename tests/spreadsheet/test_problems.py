@@ -12,7 +12,7 @@ import pytest
 from cls_kg.graph.spreadsheet.importer import Imported, import_tables
 from cls_kg.graph.spreadsheet.problems import Cell, Problem, column_letter
 
-from .conftest import CASES, filled_tables, set_cell
+from ..support.spreadsheet import CASES, filled_tables, set_cell
 
 LANGS = ("fr", "en")
 

@@ -12,7 +12,7 @@ from cls_kg.cli import make_parser
 from cls_kg.graph.spreadsheet.layout import SHEETS, Sheet
 from cls_kg.graph.spreadsheet.vocabulary import vocabularies
 
-from ..conftest import REPO
+from ..support.paths import REPO
 
 GUIDE = (REPO / "docs" / "PUBLISHING.md").read_text(encoding="utf-8")
 

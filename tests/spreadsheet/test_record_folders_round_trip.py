@@ -16,7 +16,7 @@ from cls_kg.graph.spreadsheet.identifiers import DATA
 from cls_kg.graph.spreadsheet.importer import import_path
 from cls_kg.graph.spreadsheet.workbook import write
 
-from ..conftest import TEST_DATA
+from ..support.paths import TEST_DATA
 
 FOLDER = TEST_DATA / "records" / "essai-bourgogne-franche-comte"
 

@@ -9,7 +9,7 @@ import pytest
 from cls_kg.graph.spreadsheet.importer import Imported, import_tables
 from cls_kg.graph.spreadsheet.report import render, to_html, to_json, to_text
 
-from .conftest import filled_tables, set_cell
+from ..support.spreadsheet import filled_tables, set_cell
 
 MARKUP = '<script>alert("x")</script>'
 

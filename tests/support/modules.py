@@ -2,7 +2,7 @@
 
 pytest imports test modules and conftest files with ``--import-mode=importlib`` (pyproject.toml)
 under their package names (``tests.server.conftest``); tests import helpers by package path
-(``from ..server.conftest import LiveServer``, ``from ..support import national``), never by
+(``from ..support.served import LiveServer``, ``from ..support import national``), never by
 file path or by a bare name put on ``sys.path``. A module loaded twice has two copies of its
 globals (two caches, two locks, classes that ``isinstance`` tells apart); ``tests/conftest.py``
 fails the run when it happened.

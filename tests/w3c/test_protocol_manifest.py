@@ -17,7 +17,8 @@ from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..server.conftest import W3C, LiveServer
+from ..support.paths import W3C
+from ..support.served import LiveServer
 
 MANIFEST = W3C / "sparql11-protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

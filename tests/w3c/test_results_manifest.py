@@ -29,7 +29,7 @@ from rdflib.query import Result
 from cls_kg.graph.results import BINDINGS, BOOLEAN, XSD, term_tsv
 from cls_kg.graph.store import OxigraphStore, QueryRequest
 
-from ..server.conftest import W3C
+from ..support.paths import W3C
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
