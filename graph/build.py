@@ -491,6 +491,7 @@ def publish(
     base: str,
     report: Report,
     checks: Consistency,
+    reference: Template,
     annotate: Annotate | None = None,
     started: Started | None = None,
 ) -> bool:
@@ -499,7 +500,6 @@ def publish(
     ``started``: the link step's store, to start the version's store from (``write_version``).
     """
     data = DataDir(data_dir)
-    reference = template(data_dir, loaded.reference)
 
     def write(folder: Path) -> None:
         write_version(folder, version, loaded, base, report, checks, reference, annotate, started)
@@ -594,7 +594,9 @@ def build(
         with clock("publish"), paused_gc():
             version = version_id(sources, base, reference_dir, tolerance)
             checks = replace(linked.consistency, curation=curation_issues(curation))
-            reused = publish(data_dir, version, loaded, base, report, checks, annotate, started)
+            reused = publish(
+                data_dir, version, loaded, base, report, checks, reference, annotate, started
+            )
     finally:
         shutil.rmtree(started.folder, ignore_errors=True)  # gone once moved into the version
     written = DataDir(data_dir).version(version)

@@ -244,7 +244,7 @@ class DataDir:
 
     def kept(self, version: str) -> VersionFolder | None:
         """A complete version kept here; None for anything else (or a name outside)."""
-        if not version or "/" in version:
+        if not VERSION_ID.fullmatch(version):
             return None
         found = self.version(version)
         return found if found.is_built() else None

@@ -72,11 +72,6 @@ def problems_of_error(error: SourceError, source: str) -> tuple[Problem, ...]:
     return (Problem("Violation", Cell(source, row=error.line), "upload:unreadable", what, fix),)
 
 
-def report_folder(data_dir: Path, record: str) -> Path:
-    """Where the last report of a record is kept."""
-    return DataDir(data_dir).report(record)
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Readers see the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -107,7 +102,7 @@ def save_report(
     imported = Imported(
         imported.graph, capped(imported.problems, Limits.from_environment().problems)
     )
-    folder = report_folder(data_dir, record)
+    folder = DataDir(data_dir).report(record)
     folder.mkdir(parents=True, exist_ok=True)
     for lang in LANGUAGES:
         write_atomically(folder / f"{lang}.html", to_html(imported, lang, source))
@@ -118,7 +113,7 @@ def save_report(
 
 def load_report(data_dir: Path, record: str) -> dict[str, Any] | None:
     """The last report of a record, if any."""
-    path = report_folder(data_dir, record) / REPORT_JSON
+    path = DataDir(data_dir).report(record) / REPORT_JSON
     if not path.exists():
         return None
     body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

@@ -166,11 +166,6 @@ class Served:
     manifest: Mapping[str, Any] = field(compare=False)
 
 
-def read_manifest(folder: Path) -> Mapping[str, Any]:
-    """The manifest of a version folder (a new build is a new folder)."""
-    return VersionFolder(folder).manifest()
-
-
 class Backend(ABC):
     """Where the served dataset lives; one per app, with what it keeps (its state)."""
 
@@ -218,7 +213,7 @@ class Embedded(Backend):
         """The folder ``current`` points at, and its manifest."""
         folder = self.versions.get(config["DATA_DIR"])
         return Served(
-            str(folder), folder, self.manifests.get(folder, partial(read_manifest, folder))
+            str(folder), folder, self.manifests.get(folder, VersionFolder(folder).manifest)
         )
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from cls_kg.graph.datadir import VERSION_ID, DataDir
+from cls_kg.graph.datadir import DataDir
 
 from ..core import published, ratelimit
 from ..core.language import language, remember_language
@@ -51,7 +51,7 @@ def kept(version: str) -> Version:
     if current.manifest.get("version") == version:
         return current
     data_dir = DataDir(Path(current_app.config["DATA_DIR"]))
-    found = data_dir.kept(version) if VERSION_ID.fullmatch(version) else None
+    found = data_dir.kept(version)
     if found is None:
         abort(404)
     return Version(found.folder, found.manifest(), {})

@@ -20,9 +20,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from cls_kg.graph import jobs
+from cls_kg.graph.datadir import DataDir
 from cls_kg.graph.errors import UploadRefused
 from cls_kg.graph.ingest import Upload, roll_back
-from cls_kg.graph.reports import report_folder
 from cls_kg.i18n import say
 
 from ..core.errors import AdminDisabled, NotAuthorised
@@ -108,7 +108,9 @@ def refused(found: dict[str, Any]) -> Response:
     """422 with the report: JSON for tools, the HTML page when the client prefers it."""
     lang = language()
     if request.accept_mimetypes.best_match(REPORT_TYPES) == "text/html":
-        page = report_folder(current_app.config["DATA_DIR"], found["record"]) / f"{lang}.html"
+        page = (
+            DataDir(Path(current_app.config["DATA_DIR"])).report(found["record"]) / f"{lang}.html"
+        )
         return Response(page.read_text(encoding="utf-8"), 422, mimetype="text/html")
     body = {k: found[k] for k in ("job", "state", *OUTCOME_FIELDS) if k in found}
     body["problems"] = found.get("problems", {}).get(lang, [])

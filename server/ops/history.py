@@ -15,8 +15,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from cls_kg.graph.datadir import VERSION_ID, DataDir
-from cls_kg.graph.reports import REPORT_JSON, report_folder
+from cls_kg.graph.datadir import DataDir
+from cls_kg.graph.reports import REPORT_JSON
 from cls_kg.graph.store import Row
 
 from .. import queries
@@ -95,7 +95,7 @@ def history() -> Response:
 def version_dump(version: str, name: str) -> Response:
     """A dump of a kept version, if its manifest lists it."""
     data_dir = DataDir(Path(current_app.config["DATA_DIR"]))
-    kept = data_dir.kept(version) if VERSION_ID.fullmatch(version) else None
+    kept = data_dir.kept(version)
     if kept is None:
         abort(404)
     if name not in {dump["name"] for dump in kept.manifest()["dumps"]}:
@@ -107,7 +107,7 @@ def version_dump(version: str, name: str) -> Response:
 @bp.route("/id/report/<record>.<any(html, json):extension>")
 def report(record: str, extension: str | None = None) -> Response:
     """The last validation report of a record: its HTML page, or JSON."""
-    folder = report_folder(Path(current_app.config["DATA_DIR"]), record)
+    folder = DataDir(Path(current_app.config["DATA_DIR"])).report(record)
     if not RECORD_ID.fullmatch(record) or not (folder / REPORT_JSON).exists():
         abort(404)
     chosen = extension or (
