@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -26,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..support.served import free_port
 
 #: What a wheel is built from: the files pyproject.toml packages.
 SOURCES = (
@@ -117,14 +118,6 @@ def install(repo: Path, work: Path) -> Installed:
     site = next((venv / "lib").glob("python3*/site-packages"))
     (site / "cls-kg-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return Installed(venv)
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

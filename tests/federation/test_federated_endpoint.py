@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from ..support.apps import app_with
 from ..support.listener import Listener
+from ..support.served import free_port
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
 FIXTURE = Path(__file__).parent / "data" / "remote.ttl"
@@ -29,14 +30,6 @@ SELECT ?territory ?code ?item WHERE {{
   SERVICE <{endpoint}> {{ ?item wdt:P374 ?code }}
 }}
 """
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_until_up(url: str) -> None:

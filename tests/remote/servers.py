@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,18 +31,11 @@ from cls_kg.graph.push import push
 from cls_kg.graph.remote import RemoteConfig
 
 from ..support.apps import app_with
+from ..support.served import free_port
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 HERE = Path(__file__).resolve().parent
 STARTUP = 60.0  # seconds a server may take to answer its first query
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now, on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def answers(url: str) -> bool:

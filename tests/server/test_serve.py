@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,7 @@ pytest.importorskip("gunicorn")
 
 from cls_kg.server.wsgi.serve import WORKER_CLASS, options
 
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from ..support.served import free_port
 
 
 def test_options() -> None:

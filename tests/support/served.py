@@ -91,6 +91,8 @@ def start(
 def serving(data_dir: Path, **environment: str) -> Iterator[LiveServer]:
     """``start``, then stop the server when the block ends."""
     process, server = start(data_dir, **environment)
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
