@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from cls_kg.i18n import translator
+from cls_kg.i18n import LANGUAGES, translator
 
 from . import shacl
 from .errors import ClsKgError
@@ -43,7 +43,7 @@ class Result:
 
     def message(self, lang: str) -> str:
         """The message in ``lang``, else French, else any: never empty."""
-        for key in (lang, "fr", "en", ""):
+        for key in (lang, *LANGUAGES, ""):
             if self.messages.get(key):
                 return self.messages[key]
         return next(iter(self.messages.values()), "(no message)")

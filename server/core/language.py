@@ -21,6 +21,11 @@ def language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
 
 
+def other_language(lang: str) -> str:
+    """The language the page's switch offers: the first other one."""
+    return next(other for other in LANGUAGES if other != lang)
+
+
 def remember_language(response: Response) -> Response:
     """A ``?lang=`` switch is kept in a cookie, so the next pages are in that language too."""
     asked = request.args.get("lang")

@@ -14,7 +14,7 @@ from flask import current_app, render_template, request
 
 from cls_kg.i18n import translator as area_translator
 
-from ..core.language import language
+from ..core.language import language, other_language
 from ..core.store import get_store
 from . import describe, iris, schema_org, sections
 from .view import Page, build_page, script_json
@@ -35,7 +35,7 @@ def translator(lang: str) -> Callable[..., str]:
 
 def switch_url(lang: str) -> str:
     """This page in the other language (the switch also sets the language cookie)."""
-    args = {**request.args.to_dict(), "lang": "en" if lang == "fr" else "fr"}
+    args = {**request.args.to_dict(), "lang": other_language(lang)}
     return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -211,8 +211,7 @@ class Builder:
 def window(row: Row, page: int, size: int) -> Row:
     """The share of a long list shown on page ``page``."""
     start = (page - 1) * size
-    shown = row.values[start : start + size]
-    return Row(row.iri, row.label, row.href, shown, row.total, row.lang)
+    return replace(row, values=row.values[start : start + size])
 
 
 def inverse_rows(description: Description, names: Labeller) -> list[Row]:

@@ -19,7 +19,7 @@ from cls_kg.graph.results import BINDINGS, BOOLEAN, GRAPH, XSD, Answer, term_jso
 from cls_kg.i18n import translator
 
 from ..core.errors import extra_headers, message_of, status_of
-from ..core.language import language
+from ..core.language import language, other_language
 from . import service
 from .examples import Example, examples, find
 from .protocol import Operation
@@ -150,7 +150,7 @@ def run(operation: Operation, query: str) -> Outcome:
 
 def switch_url(lang: str) -> str:
     """This page in the other language."""
-    args: dict[str, Any] = {**request.args.to_dict(), "lang": "en" if lang == "fr" else "fr"}
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": other_language(lang)}
     return url_for("sparql.endpoint", **args)
 
 
